@@ -80,11 +80,16 @@ public sealed class ConfigDocuments(TimeProvider time)
     /// Turns stored JSON into indented canonical text for people and diffs. Stored JSON is trusted
     /// (it was validated when written), but its key order may differ (Postgres <c>jsonb</c> reorders keys).
     /// </summary>
-    public static string Pretty(ConfigKind kind, string storedJson)
+    public static string Pretty(ConfigKind kind, string storedJson) => Reformat(kind, storedJson, PolicyJson.Indented);
+
+    /// <summary>Stored JSON as canonical compact text, whatever key order the store gave it back in.</summary>
+    public static string Canonical(ConfigKind kind, string storedJson) => Reformat(kind, storedJson, PolicyJson.Options);
+
+    private static string Reformat(ConfigKind kind, string storedJson, JsonSerializerOptions options)
     {
         var spec = JsonSerializer.Deserialize(storedJson, SpecType(kind), PolicyJson.Options)
             ?? throw new JsonException("stored document is null");
-        return JsonSerializer.Serialize(spec, SpecType(kind), PolicyJson.Indented);
+        return JsonSerializer.Serialize(spec, SpecType(kind), options);
     }
 
     /// <summary>Reads stored JSON back into its typed spec.</summary>

@@ -1,0 +1,239 @@
+using System.Data.Common;
+using Mesh.Policy.Documents;
+using Mesh.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Mesh.Store;
+
+/// <summary>
+/// Reads and writes configuration documents. Every change writes its <see cref="ConfigRevision"/> in
+/// the same transaction; nothing else in the console writes these tables.
+/// </summary>
+public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, TimeProvider time)
+{
+    public Task<ConfigObject?> GetAsync(ConfigKind kind, string target, CancellationToken ct = default) =>
+        db.ConfigObjects.AsNoTracking().SingleOrDefaultAsync(o => o.Kind == kind && o.Target == target, ct);
+
+    /// <summary>Every document, or those of one kind, ordered by target.</summary>
+    public async Task<IReadOnlyList<ConfigObject>> ListAsync(ConfigKind? kind = null, CancellationToken ct = default)
+    {
+        var query = db.ConfigObjects.AsNoTracking();
+        if (kind is { } k)
+            query = query.Where(o => o.Kind == k);
+        return await query.OrderBy(o => o.Target).ThenBy(o => o.Kind).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<long> LatestRevisionAsync(CancellationToken ct = default) =>
+        (await db.MeshState.AsNoTracking().SingleAsync(ct).ConfigureAwait(false)).LatestRevision;
+
+    /// <summary>
+    /// Creates or replaces a document. <paramref name="expectedVersion"/> is the version the writer
+    /// saw (0: it saw none); any other current version is a conflict, never a lost update.
+    /// </summary>
+    public Task<WriteResult> PutAsync(ConfigDocument document, string target, long expectedVersion, string actor, string reason, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return WriteAsync(new Change(document.Kind, target, document.Json, expectedVersion, actor, reason), ct);
+    }
+
+    /// <summary>Deletes a document; with <paramref name="expectedVersion"/> only if it is still at that version.</summary>
+    public Task<WriteResult> DeleteAsync(ConfigKind kind, string target, long? expectedVersion, string actor, string reason, CancellationToken ct = default) =>
+        WriteAsync(new Change(kind, target, null, expectedVersion, actor, reason), ct);
+
+    /// <summary>
+    /// Writes a new revision that restores the state before revision <paramref name="number"/>.
+    /// Refused when the document changed after that revision, unless <paramref name="force"/>.
+    /// </summary>
+    public async Task<WriteResult> RevertAsync(long number, string actor, string reason, bool force, CancellationToken ct = default)
+    {
+        var revision = await GetRevisionAsync(number, ct).ConfigureAwait(false);
+        if (revision is null)
+            return new WriteResult { Status = WriteStatus.NotFound, Message = $"revision {number} does not exist" };
+
+        string? restored = null;
+        if (revision.Before is { } before)
+        {
+            var read = documents.Read(revision.Kind, before);
+            if (read.Document is null)
+            {
+                return new WriteResult
+                {
+                    Status = WriteStatus.Invalid,
+                    Message = $"the {revision.Kind.Name()} of {revision.Target} before revision {number} is no longer valid",
+                    Errors = read.Errors,
+                };
+            }
+
+            restored = read.Document.Json;
+        }
+
+        var change = new Change(revision.Kind, revision.Target, restored, null, actor, reason)
+        {
+            RevertOf = number,
+            UnchangedSince = force ? null : number,
+        };
+        return await WriteAsync(change, ct).ConfigureAwait(false);
+    }
+
+    public Task<ConfigRevision?> GetRevisionAsync(long number, CancellationToken ct = default) =>
+        db.ConfigRevisions.AsNoTracking().SingleOrDefaultAsync(r => r.Number == number, ct);
+
+    public async Task<RevisionPage> ListRevisionsAsync(RevisionQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = Math.Max(1, query.Page);
+        var size = Math.Clamp(query.PageSize, 1, RevisionQuery.MaxPageSize);
+        var revisions = db.ConfigRevisions.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Target))
+            revisions = revisions.Where(r => r.Target == query.Target);
+        if (query.Kind is { } kind)
+            revisions = revisions.Where(r => r.Kind == kind);
+        if (!string.IsNullOrEmpty(query.Actor))
+            revisions = revisions.Where(r => r.Actor == query.Actor);
+
+        var total = await revisions.CountAsync(ct).ConfigureAwait(false);
+        var items = await revisions.OrderByDescending(r => r.Number)
+            .Skip((page - 1) * size).Take(size)
+            .ToListAsync(ct).ConfigureAwait(false);
+        return new RevisionPage(items, page, size, total);
+    }
+
+    private async Task<WriteResult> WriteAsync(Change change, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var number = await NextRevisionNumberAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+
+        var current = await db.ConfigObjects
+            .SingleOrDefaultAsync(o => o.Kind == change.Kind && o.Target == change.Target, ct).ConfigureAwait(false);
+        if (await RefuseAsync(change, current, ct).ConfigureAwait(false) is { } refusal)
+            return refusal;
+
+        // Postgres jsonb gives keys back in its own order: compare and record the canonical text.
+        var before = current is null ? null : ConfigDocuments.Canonical(change.Kind, current.Spec);
+        if (before == change.After)
+            return new WriteResult { Status = WriteStatus.Unchanged, Current = current };
+
+        var now = time.GetUtcNow();
+        WriteStatus status;
+        if (change.After is null)
+        {
+            db.ConfigObjects.Remove(current!);
+            status = WriteStatus.Deleted;
+        }
+        else if (current is null)
+        {
+            current = new ConfigObject { Kind = change.Kind, Target = change.Target, Version = 1 };
+            db.ConfigObjects.Add(current);
+            status = WriteStatus.Created;
+        }
+        else
+        {
+            current.Version++;
+            status = WriteStatus.Updated;
+        }
+
+        if (current is not null && change.After is not null)
+        {
+            current.Spec = change.After;
+            current.Revision = number;
+            current.UpdatedAt = now;
+            current.UpdatedBy = change.Actor;
+        }
+
+        var revision = new ConfigRevision
+        {
+            Number = number,
+            At = now,
+            Actor = change.Actor,
+            Kind = change.Kind,
+            Target = change.Target,
+            Action = status switch
+            {
+                WriteStatus.Created => RevisionAction.Create,
+                WriteStatus.Deleted => RevisionAction.Delete,
+                _ => RevisionAction.Update,
+            },
+            Before = before,
+            After = change.After,
+            Reason = change.Reason,
+            RevertOf = change.RevertOf,
+        };
+        db.ConfigRevisions.Add(revision);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        db.ChangeTracker.Clear();
+
+        return new WriteResult
+        {
+            Status = status,
+            Revision = revision,
+            Current = status == WriteStatus.Deleted ? null : current,
+        };
+    }
+
+    /// <summary>The checks that need the lock: they see every write committed before this one.</summary>
+    private async Task<WriteResult?> RefuseAsync(Change change, ConfigObject? current, CancellationToken ct)
+    {
+        var what = $"the {change.Kind.Name()} of {change.Target}";
+        if (change.ExpectedVersion is { } expected && (current?.Version ?? 0) != expected)
+        {
+            var message = current is null
+                ? $"version {expected} is stale: {what} does not exist (send version 0 to create it)"
+                : $"version {expected} is stale: {what} is at version {current.Version}, changed by {current.UpdatedBy} in revision {current.Revision}";
+            return Refused(WriteStatus.Conflict, message, current);
+        }
+
+        if (change.UnchangedSince is { } since)
+        {
+            var later = await db.ConfigRevisions.AsNoTracking()
+                .Where(r => r.Kind == change.Kind && r.Target == change.Target && r.Number > since)
+                .OrderByDescending(r => r.Number).Select(r => (long?)r.Number)
+                .FirstOrDefaultAsync(ct).ConfigureAwait(false);
+            if (later is { } laterNumber)
+                return Refused(WriteStatus.Conflict, $"{what} changed after revision {since} (latest: revision {laterNumber}); revert with force to overwrite", current);
+        }
+
+        if (change.After is null && current is null)
+            return Refused(WriteStatus.NotFound, $"{what} does not exist", null);
+
+        if (change.After is not null && change.Kind.IsServicePolicy() && !await ServiceExistsAsync(change.Target, ct).ConfigureAwait(false))
+            return Refused(WriteStatus.NotFound, $"service {change.Target} does not exist; create it first", current);
+
+        if (change.After is null && change.Kind == ConfigKind.Service)
+        {
+            var policies = await db.ConfigObjects.AsNoTracking()
+                .Where(o => o.Target == change.Target && o.Kind != ConfigKind.Service)
+                .Select(o => o.Kind).ToListAsync(ct).ConfigureAwait(false);
+            if (policies.Count > 0)
+                return Refused(WriteStatus.Conflict, $"service {change.Target} still has {string.Join(", ", policies.Select(k => k.Name()).Order(StringComparer.Ordinal))} policies; delete them first", current);
+        }
+
+        return null;
+    }
+
+    private Task<bool> ServiceExistsAsync(string name, CancellationToken ct) =>
+        db.ConfigObjects.AnyAsync(o => o.Kind == ConfigKind.Service && o.Target == name, ct);
+
+    private static WriteResult Refused(WriteStatus status, string message, ConfigObject? current) =>
+        new() { Status = status, Message = message, Current = current };
+
+    /// <summary>Bumps the counter row first thing in the transaction; see <see cref="MeshState"/>.</summary>
+    private async Task<long> NextRevisionNumberAsync(DbTransaction transaction, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"UPDATE mesh_state SET latest_revision = latest_revision + 1 WHERE id = {MeshState.SingletonId} RETURNING latest_revision";
+        var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("mesh_state has no row: the store's migrations were not applied");
+        return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private sealed record Change(ConfigKind Kind, string Target, string? After, long? ExpectedVersion, string Actor, string Reason)
+    {
+        public long? RevertOf { get; init; }
+
+        public long? UnchangedSince { get; init; }
+    }
+}
