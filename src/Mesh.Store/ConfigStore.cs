@@ -60,7 +60,7 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
                 return new WriteResult
                 {
                     Status = WriteStatus.Invalid,
-                    Message = $"the {revision.Kind.Name()} of {revision.Target} before revision {number} is no longer valid",
+                    Message = $"{Describe(revision.Kind, revision.Target)} as it was before revision {number} is no longer valid",
                     Errors = read.Errors,
                 };
             }
@@ -175,7 +175,7 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
     /// <summary>The checks that need the lock: they see every write committed before this one.</summary>
     private async Task<WriteResult?> RefuseAsync(Change change, ConfigObject? current, CancellationToken ct)
     {
-        var what = $"the {change.Kind.Name()} of {change.Target}";
+        var what = Describe(change.Kind, change.Target);
         if (change.ExpectedVersion is { } expected && (current?.Version ?? 0) != expected)
         {
             var message = current is null
@@ -211,6 +211,13 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
 
         return null;
     }
+
+    private static string Describe(ConfigKind kind, string target) => kind switch
+    {
+        ConfigKind.Service => $"service {target}",
+        ConfigKind.Access => "the access policy",
+        _ => $"the {kind.Name()} policy of {target}",
+    };
 
     private Task<bool> ServiceExistsAsync(string name, CancellationToken ct) =>
         db.ConfigObjects.AnyAsync(o => o.Kind == ConfigKind.Service && o.Target == name, ct);

@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Mesh.Policy.Access;
 
 /// <summary>Mesh-wide service-to-service permissions, enforced by the callee's sidecar.</summary>
 public sealed record AccessPolicy
 {
-    /// <summary>What happens to a call that no rule matches.</summary>
+    /// <summary>What happens to a call that no rule matches; required in JSON so a document never fails open by omission.</summary>
+    [JsonRequired]
     public AccessAction DefaultAction { get; init; } = AccessAction.Allow;
 
     /// <summary>Rules; the most specific matching rule decides (see <see cref="AccessEvaluator"/>).</summary>
@@ -35,6 +38,7 @@ public sealed record AccessRule
     /// <summary>Path prefixes the rule covers; empty means any path.</summary>
     public IReadOnlyList<string> PathPrefixes { get; init; } = [];
 
-    /// <summary>The decision when this rule is the most specific match.</summary>
+    /// <summary>The decision when this rule is the most specific match; required in JSON.</summary>
+    [JsonRequired]
     public AccessAction Action { get; init; }
 }

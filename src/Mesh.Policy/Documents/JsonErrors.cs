@@ -7,7 +7,7 @@ namespace Mesh.Policy.Documents;
 /// <summary>Turns System.Text.Json's exceptions into field paths and reasons an operator can act on.</summary>
 internal static partial class JsonErrors
 {
-    private static readonly JsonDocumentOptions s_syntax = new()
+    private static readonly JsonDocumentOptions _syntax = new()
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
@@ -19,7 +19,7 @@ internal static partial class JsonErrors
     {
         try
         {
-            using var document = JsonDocument.Parse(json, s_syntax);
+            using var document = JsonDocument.Parse(json, _syntax);
             return null;
         }
         catch (JsonException ex)
@@ -36,7 +36,8 @@ internal static partial class JsonErrors
     public static DocumentResult From(JsonException ex)
     {
         var field = FieldPath(ex.Path);
-        return new DocumentResult { Errors = [new ValidationError(field, Reason(ex.Message, ref field))] };
+        var reason = Reason(ex.Message, ref field);
+        return new DocumentResult { Errors = [new ValidationError(field, reason)] };
     }
 
     private static string Reason(string message, ref string field)
@@ -48,6 +49,12 @@ internal static partial class JsonErrors
             if (!field.EndsWith(name, StringComparison.Ordinal))
                 field = field.Length == 0 ? name : $"{field}.{name}";
             return "unknown field";
+        }
+
+        if (MissingRequired().Match(message) is { Success: true } missing)
+        {
+            field = field.Length == 0 ? missing.Groups[1].Value : $"{field}.{missing.Groups[1].Value}";
+            return "required";
         }
 
         if (message.Contains("duplicate", StringComparison.OrdinalIgnoreCase))
@@ -96,12 +103,15 @@ internal static partial class JsonErrors
     [GeneratedRegex(@"The JSON property '([^']*)' could not be mapped")]
     private static partial Regex UnmappedProperty();
 
+    [GeneratedRegex(@"missing required properties including: '([^']*)'")]
+    private static partial Regex MissingRequired();
+
     [GeneratedRegex(@"could not be converted to ([^ .]+(?:\.[^ .]+)*(?:`1\[[^\]]+\])?)")]
     private static partial Regex ConvertTarget();
 
     [GeneratedRegex(@"\b(labels|headers)\.([^.\[]+)")]
     private static partial Regex DictionaryKey();
 
-    [GeneratedRegex(@"\['([^']*)'\]")]
+    [GeneratedRegex(@"\['((?:[^']|'(?!\]))*)'\]")]
     private static partial Regex QuotedKey();
 }

@@ -14,10 +14,15 @@ public static class ResiliencePolicyValidator
         ArgumentNullException.ThrowIfNull(policy);
         var errors = new ErrorCollector();
 
-        if (policy.TimeoutMs is { } timeout && FieldRules.Range(timeout, 1, MaxTimeoutMs) is { } timeoutError)
+        var timeoutMs = policy.TimeoutMs;
+        if (timeoutMs is { } timeout && FieldRules.Range(timeout, 1, MaxTimeoutMs) is { } timeoutError)
+        {
             errors.Add("timeoutMs", timeoutError);
+            timeoutMs = null;
+        }
+
         if (policy.Retries is { } retries)
-            ValidateRetries(retries, policy.TimeoutMs, errors);
+            ValidateRetries(retries, timeoutMs, errors);
         if (policy.CircuitBreaker is { } breaker)
             ValidateCircuitBreaker(breaker, errors);
         if (policy.RateLimit is { } rateLimit)
@@ -43,6 +48,8 @@ public static class ResiliencePolicyValidator
 
         if (retries.RetryOn is null || retries.RetryOn.Count == 0)
             errors.Add("retries.retryOn", "name at least one of 5xx, connect-failure, reset, gateway-error");
+        else if (retries.RetryOn.Any(r => !Enum.IsDefined(r)))
+            errors.Add("retries.retryOn", "names an unknown class; use 5xx, connect-failure, reset or gateway-error");
         else if (retries.RetryOn.Distinct().Count() != retries.RetryOn.Count)
             errors.Add("retries.retryOn", "lists a class twice");
 
@@ -71,11 +78,15 @@ public static class ResiliencePolicyValidator
             errors.Add("rateLimit.tokensPerSecond", tokensError);
         if (FieldRules.Range(rateLimit.Burst, 1, 1_000_000) is { } burstError)
             errors.Add("rateLimit.burst", burstError);
+        if (!Enum.IsDefined(rateLimit.Scope))
+            errors.Add("rateLimit.scope", "must be global or per-source");
     }
 
     private static void ValidateLoadBalancer(LoadBalancerPolicy loadBalancer, ErrorCollector errors)
     {
-        if (loadBalancer.Policy == LoadBalancerKind.ConsistentHash)
+        if (!Enum.IsDefined(loadBalancer.Policy))
+            errors.Add("loadBalancer.policy", "must be round-robin, random, least-request or consistent-hash");
+        else if (loadBalancer.Policy == LoadBalancerKind.ConsistentHash)
         {
             if (FieldRules.HeaderName(loadBalancer.HashHeader) is { } headerError)
                 errors.Add("loadBalancer.hashHeader", loadBalancer.HashHeader is null ? "required for consistent-hash" : headerError);

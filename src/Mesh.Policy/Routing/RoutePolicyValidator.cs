@@ -93,7 +93,7 @@ public static class RoutePolicyValidator
             }
 
             if (catchAll is { } earlier)
-                errors.Add(at, $"unreachable: rules[{earlier}] has no match and takes every request");
+                errors.Add(at, $"unreachable: rules[{earlier}] sets no match condition and takes every request");
 
             if (rule.Name is not null)
             {
@@ -103,14 +103,18 @@ public static class RoutePolicyValidator
                     errors.Add(ErrorCollector.Join(at, "name"), $"\"{rule.Name}\" is used by another rule");
             }
 
-            if (rule.Match is null)
+            if (rule.Match is { } match)
+                ValidateMatch(match, ErrorCollector.Join(at, "match"), errors);
+            if (TakesEveryRequest(rule.Match))
                 catchAll ??= i;
-            else
-                ValidateMatch(rule.Match, ErrorCollector.Join(at, "match"), errors);
 
             ValidateDestinations(rule.Destinations, ErrorCollector.Join(at, "destinations"), subsets, errors);
         }
     }
+
+    /// <summary>A rule without a match, or with a match that sets no condition, takes every request.</summary>
+    private static bool TakesEveryRequest(RouteMatch? match) =>
+        match is null || (match.Headers is { Count: 0 } && match.PathPrefix is null && match.Methods is null or { Count: 0 });
 
     private static void ValidateMatch(RouteMatch match, string path, ErrorCollector errors)
     {

@@ -12,7 +12,7 @@ public static partial class FieldRules
     /// <summary>Longest regex pattern accepted from an operator.</summary>
     public const int MaxPatternLength = 1024;
 
-    private static readonly HashSet<string> s_httpMethods =
+    private static readonly HashSet<string> _httpMethods =
         ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"];
 
     /// <summary>The methods whose requests may be retried without being marked: RFC 9110 idempotent ones.</summary>
@@ -64,9 +64,9 @@ public static partial class FieldRules
     {
         if (string.IsNullOrEmpty(value))
             return "method is empty";
-        return s_httpMethods.Contains(value)
+        return _httpMethods.Contains(value)
             ? null
-            : $"\"{Shorten(value)}\" is not one of {string.Join(", ", s_httpMethods)} (upper case)";
+            : $"\"{Shorten(value)}\" is not one of {string.Join(", ", _httpMethods)} (upper case)";
     }
 
     /// <summary>A path prefix: starts with '/', no query, no white space.</summary>

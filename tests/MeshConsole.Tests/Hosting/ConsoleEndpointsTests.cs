@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Mesh.Store;
+using Mesh.Testing;
+
+namespace MeshConsole.Tests.Hosting;
+
+public sealed class ConsoleEndpointsTests : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+    private ConsoleFactory _factory = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
+        _factory = new ConsoleFactory(_database);
+        _client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Healthz_StoreReachable_Healthy()
+    {
+        var response = await _client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_AfterAWrite_ExposesHttpAndRevisionCounters()
+    {
+        await _client.PutAsync("/api/services/orders", new StringContent("{\"owner\":\"t\",\"version\":0}", Encoding.UTF8, "application/json"));
+
+        var text = await _client.GetStringAsync("/metrics");
+
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("mesh_config_revisions_total{", text, StringComparison.Ordinal);
+        Assert.Contains("mesh_config_kind=\"service\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_DescribesPolicyAndRevisionPaths()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/services", "/api/services/{name}/routes", "/api/services/{name}/resilience",
+                     "/api/services/{name}/faults", "/api/access", "/api/revisions", "/api/revisions/{number}/revert" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} missing from the OpenAPI document");
+        }
+    }
+
+    [Theory]
+    [InlineData("/", "Services")]
+    [InlineData("/history", "History")]
+    [InlineData("/access", "Access")]
+    [InlineData("/settings", "sqlite")]
+    public async Task Pages_Prerendered_ShowShellAndContent(string path, string expected)
+    {
+        var html = await _client.GetStringAsync(path);
+
+        Assert.Contains("MeshConsole", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"topology\"", html, StringComparison.Ordinal);
+        Assert.Contains(expected, html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/app.css")]
+    [InlineData("/_content/MudBlazor/MudBlazor.min.css")]
+    [InlineData("/_framework/blazor.web.js")]
+    public async Task StaticAssets_Served(string path)
+    {
+        var response = await _client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
