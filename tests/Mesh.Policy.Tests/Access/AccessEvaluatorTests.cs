@@ -249,4 +249,28 @@ public class AccessEvaluatorTests
         Assert.Equal(AccessAction.Allow, decision.Action);
         Assert.Null(decision.RuleIndex);
     }
+
+    [Theory]
+    [InlineData("frontend", "/admin/users", false, AccessAction.Allow)]
+    [InlineData("frontend", "/admin/users", true, AccessAction.Deny)]
+    [InlineData("billing", "/admin/users", false, AccessAction.Deny)]
+    [InlineData("billing", "/orders", false, AccessAction.Deny)]
+    [InlineData("ops", "/orders", false, AccessAction.Allow)]
+    public void Evaluate_DocumentedExample_DecidesAsPoliciesMdSays(string source, string path, bool withAdminDeny, AccessAction expected)
+    {
+        // The example and its reading in docs/policies.md: keep the two in step.
+        List<AccessRule> rules =
+        [
+            Allow("frontend", "orders"),
+            Deny("*", "orders") with { PathPrefixes = ["/admin"] },
+            Allow("ops", "*") with { Methods = ["GET"] },
+        ];
+        if (withAdminDeny)
+            rules.Add(Deny("frontend", "orders") with { PathPrefixes = ["/admin"] });
+
+        var decision = AccessEvaluator.Evaluate(
+            Policy(AccessAction.Deny, [.. rules]), new AccessRequest(source, "orders", "GET", path));
+
+        Assert.Equal(expected, decision.Action);
+    }
 }
