@@ -11,9 +11,13 @@ namespace MeshConsole;
 /// <summary>Registrations and the request pipeline of the console, kept out of Program.cs.</summary>
 public static class ConsoleHosting
 {
-    public static IHostApplicationBuilder AddMeshConsole(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddMeshConsole(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Outside Development, an unpublished build (dotnet run) would serve MudBlazor's and our
+        // linked wwwroot assets as empty files; the build's manifest maps them. A published build
+        // has no such manifest and this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddMeshStore(builder.Configuration);
         builder.Services.AddSingleton<StoreAccess>();
         builder.Services.AddHttpContextAccessor();

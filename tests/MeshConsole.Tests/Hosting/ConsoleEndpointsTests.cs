@@ -75,6 +75,24 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
         Assert.Contains(expected, html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Shell_EveryLinkedStylesheetAndScript_ServedWithContent()
+    {
+        var html = await _client.GetStringAsync("/services");
+        var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:href|src)=\"([^\"]+\\.(?:css|js))\"")
+            .Select(m => m.Groups[1].Value)
+            .ToList();
+
+        Assert.Contains(assets, a => a.Contains("MudBlazor", StringComparison.Ordinal) && a.EndsWith(".css", StringComparison.Ordinal));
+        Assert.Contains(assets, a => a.StartsWith("app.", StringComparison.Ordinal));
+        foreach (var asset in assets)
+        {
+            var response = await _client.GetAsync("/" + asset.TrimStart('/'));
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(response.IsSuccessStatusCode && body.Length > 0, $"{asset}: {(int)response.StatusCode}, {body.Length} bytes");
+        }
+    }
+
     [Theory]
     [InlineData("/app.css")]
     [InlineData("/_content/MudBlazor/MudBlazor.min.css")]

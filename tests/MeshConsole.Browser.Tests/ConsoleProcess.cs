@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MeshConsole.Browser.Tests;
+
+/// <summary>
+/// The real console, started as its own process from its build output on a free loopback port,
+/// with a fresh SQLite folder: what a user gets from the README's run command.
+/// </summary>
+public sealed class ConsoleProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _dataDirectory;
+    private readonly StringBuilder _output = new();
+
+    private ConsoleProcess(Process process, string dataDirectory, Uri address)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static async Task<ConsoleProcess> StartAsync()
+    {
+        var port = FreePort();
+        var address = new Uri($"http://127.0.0.1:{port}/");
+        var dataDirectory = Directory.CreateTempSubdirectory("mesh-browser-").FullName;
+        var start = new ProcessStartInfo("dotnet", [ConsoleAssembly()])
+        {
+            WorkingDirectory = dataDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["Kestrel__Endpoints__Http__Url"] = address.ToString().TrimEnd('/');
+        start.Environment["Mesh__DataDirectory"] = dataDirectory;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
+        var console = new ConsoleProcess(process, dataDirectory, address);
+        process.OutputDataReceived += (_, e) => console.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => console.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await console.WaitUntilHealthyAsync();
+        return console;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        // Bounded: 60 tries, half a second apart.
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the console exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await client.GetAsync("healthz")).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"the console did not become healthy:\n{Output}");
+    }
+
+    private static string ConsoleAssembly()
+    {
+        // The console's build output sits beside ours: same configuration, same framework.
+        var ours = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = ours.Name;
+        var configuration = ours.Parent!.Name;
+        var root = ours;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "MeshConsole.sln")))
+            root = root.Parent;
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("MeshConsole.sln not found above the tests"),
+            "src", "MeshConsole", "bin", configuration, framework, "MeshConsole.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the console first", path);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
