@@ -10,7 +10,7 @@ namespace Mesh.Store;
 /// Reads and writes configuration documents. Every change writes its <see cref="ConfigRevision"/> in
 /// the same transaction; nothing else in the console writes these tables.
 /// </summary>
-public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, TimeProvider time)
+public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, TimeProvider time, ConfigChangeFeed? changes = null)
 {
     public Task<ConfigObject?> GetAsync(ConfigKind kind, string target, CancellationToken ct = default) =>
         db.ConfigObjects.AsNoTracking().SingleOrDefaultAsync(o => o.Kind == kind && o.Target == target, ct);
@@ -163,6 +163,7 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         db.ChangeTracker.Clear();
+        changes?.Publish(number);
 
         return new WriteResult
         {

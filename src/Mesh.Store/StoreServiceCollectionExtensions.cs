@@ -23,6 +23,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ConfigDocuments>();
+        services.TryAddSingleton<ConfigChangeFeed>();
 
         services.AddDbContext<MeshDbContext>((sp, builder) =>
             Configure(builder, sp.GetRequiredService<IOptions<StoreOptions>>().Value));

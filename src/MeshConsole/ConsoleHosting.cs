@@ -1,6 +1,7 @@
 using Mesh.Store;
 using MeshConsole.Audit;
 using MeshConsole.Components;
+using MeshConsole.ControlPlane;
 using MeshConsole.Data;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
@@ -24,9 +25,13 @@ public static class ConsoleHosting
         builder.Services.AddScoped<ActorAccessor>();
         builder.Services.AddScoped<WriteContext>();
         builder.Services.AddProblemDetails();
+        // Enumerated values read as the words the docs use: "synced", "stale", "nacked", ...
+        builder.Services.ConfigureHttpJsonOptions(o =>
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddDbContextCheck<MeshDbContext>("store");
         builder.AddConsoleTelemetry();
+        builder.AddControlPlane();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -48,6 +53,7 @@ public static class ConsoleHosting
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapPolicyEndpoints();
         app.MapRevisionEndpoints();
+        app.MapControlPlane();
         return app;
     }
 }

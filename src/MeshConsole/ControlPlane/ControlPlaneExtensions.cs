@@ -1,0 +1,35 @@
+using Mesh.Policy.Snapshots;
+
+namespace MeshConsole.ControlPlane;
+
+internal static class ControlPlaneExtensions
+{
+    public static WebApplicationBuilder AddControlPlane(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ControlPlaneOptions>()
+            .Bind(builder.Configuration.GetSection(ControlPlaneOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddGrpc();
+        builder.Services.AddGrpcReflection();
+        // Reports the same checks as /healthz (the store) to gRPC health clients.
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddSingleton<SidecarRegistry>();
+        builder.Services.AddSingleton<SnapshotPublisher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotPublisher>());
+        return builder;
+    }
+
+    public static WebApplication MapControlPlane(this WebApplication app)
+    {
+        app.MapGrpcService<ControlPlaneService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        app.MapGet("/api/sidecars", (SidecarRegistry registry, SnapshotPublisher publisher) =>
+                Results.Ok(registry.Statuses(publisher.Current ?? MeshSnapshot.Empty)))
+            .WithTags("Sidecars")
+            .WithSummary("Every known sidecar with its health and sync state against the latest snapshot.")
+            .Produces<IReadOnlyList<SidecarStatus>>();
+        return app;
+    }
+}

@@ -1,0 +1,127 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Mesh.Contracts.V1;
+
+namespace MeshConsole.ControlPlane;
+
+/// <summary>
+/// <c>mesh.v1.ControlPlane</c>: the sidecars' long-lived streams. Thin: it checks the messages,
+/// hands them to the registry, and writes what the publisher pushes.
+/// </summary>
+internal sealed partial class ControlPlaneService(
+    SidecarRegistry registry, SnapshotPublisher publisher, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options, ILogger<ControlPlaneService> logger)
+    : Mesh.Contracts.V1.ControlPlane.ControlPlaneBase
+{
+    public override async Task Connect(
+        IAsyncStreamReader<SidecarMessage> requestStream, IServerStreamWriter<ControlMessage> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct).ConfigureAwait(false))
+            return;
+        var first = requestStream.Current;
+        if (first.KindCase != SidecarMessage.KindOneofCase.Hello)
+            throw Invalid($"the first message must be a hello, not {Word(first.KindCase)}");
+        var errors = HelloValidator.Validate(first.Hello);
+        if (errors.Count > 0)
+            throw Invalid(string.Join("; ", errors));
+
+        using var session = registry.Connect(first.Hello);
+        LogConnected(logger, session.InstanceId, first.Hello.Service);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ended);
+        var writing = WriteAsync(session, responseStream, both.Token);
+        if (publisher.Current is { } snapshot)
+            session.Push(snapshot);
+        try
+        {
+            while (await requestStream.MoveNext(both.Token).ConfigureAwait(false))
+                Receive(session, requestStream.Current);
+        }
+        catch (OperationCanceledException) when (both.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            registry.Disconnect(session);
+            await both.CancelAsync().ConfigureAwait(false);
+            await writing.ConfigureAwait(false);
+            LogDisconnected(logger, session.InstanceId);
+        }
+    }
+
+    private void Receive(SidecarSession session, SidecarMessage message)
+    {
+        var now = time.GetUtcNow();
+        switch (message.KindCase)
+        {
+            case SidecarMessage.KindOneofCase.Ack:
+                if (!session.Acknowledge(message.Ack.Nonce, now))
+                    throw Invalid($"ack.nonce: \"{message.Ack.Nonce}\" was not sent on this stream");
+                break;
+            case SidecarMessage.KindOneofCase.Nack:
+                if (!session.Refuse(message.Nack.Nonce, message.Nack.Error, now))
+                    throw Invalid($"nack.nonce: \"{message.Nack.Nonce}\" was not sent on this stream");
+                LogNacked(logger, session.InstanceId, message.Nack.Revision, message.Nack.Error);
+                break;
+            case SidecarMessage.KindOneofCase.Heartbeat:
+                session.Seen(now);
+                break;
+            case SidecarMessage.KindOneofCase.Hello:
+                throw Invalid("hello: sent twice on one stream");
+            default:
+                throw Invalid("message: empty (set one of hello, ack, nack, heartbeat)");
+        }
+    }
+
+    /// <summary>
+    /// The stream's only writer. Writes carry no token: cancelling a gRPC write aborts the whole
+    /// call, which would turn the status a refused sidecar must read into a bare CANCELLED.
+    /// </summary>
+    private async Task WriteAsync(SidecarSession session, IServerStreamWriter<ControlMessage> stream, CancellationToken ct)
+    {
+        var reader = session.Outbox.Reader;
+        try
+        {
+            while (true)
+            {
+                var ready = reader.WaitToReadAsync(ct).AsTask();
+                var ping = Task.Delay(options.Value.PingInterval, time, ct);
+                await Task.WhenAny(ready, ping).ConfigureAwait(false);
+                if (ct.IsCancellationRequested)
+                    return;
+
+                if (!ready.IsCompleted)
+                {
+                    await stream.WriteAsync(new ControlMessage { Ping = new Ping { SentAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()) } }, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!await ready.ConfigureAwait(false))
+                    return;
+                while (reader.TryRead(out var item))
+                    await stream.WriteAsync(new ControlMessage { Snapshot = SnapshotMessages.ToMessage(item.Snapshot, item.Nonce, time.GetUtcNow()) }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (InvalidOperationException) when (ct.IsCancellationRequested)
+        {
+            // The call completed while a write was under way: nothing left to tell this sidecar.
+        }
+    }
+
+    private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
+
+    private static string Word(SidecarMessage.KindOneofCase kind) =>
+        kind == SidecarMessage.KindOneofCase.None ? "an empty message" : $"a {kind.ToString().ToLowerInvariant()}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sidecar {InstanceId} of {Service} connected")]
+    private static partial void LogConnected(ILogger logger, string instanceId, string service);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sidecar {InstanceId} disconnected")]
+    private static partial void LogDisconnected(ILogger logger, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sidecar {InstanceId} refused revision {Revision}: {Error}")]
+    private static partial void LogNacked(ILogger logger, string instanceId, long revision, string error);
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Mesh.Contracts.V1;
+using Mesh.Policy.Snapshots;
+using Microsoft.Extensions.Options;
+
+namespace MeshConsole.ControlPlane;
+
+/// <summary>
+/// The live sessions of the mesh's sidecars: who is there, healthy or not, and what each applied.
+/// Service discovery reads its endpoints. Raises <see cref="Changed"/> when membership or health
+/// changes, so the publisher recompiles the snapshot.
+/// </summary>
+internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOptions> options)
+{
+    private readonly ConcurrentDictionary<string, SidecarSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _lastHealth = new(StringComparer.Ordinal);
+
+    public event Action? Changed;
+
+    public SidecarSession Connect(Hello hello)
+    {
+        var session = new SidecarSession(hello, time.GetUtcNow());
+        SidecarSession? superseded = null;
+        _sessions.AddOrUpdate(hello.InstanceId, session, (_, old) =>
+        {
+            superseded = old;
+            return session;
+        });
+        // A sidecar that reconnects before its old stream noticed the loss takes over; the old one ends.
+        superseded?.End(time.GetUtcNow());
+        _lastHealth[hello.InstanceId] = true;
+        Changed?.Invoke();
+        return session;
+    }
+
+    public void Disconnect(SidecarSession session)
+    {
+        session.End(time.GetUtcNow());
+        if (_sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
+            Changed?.Invoke();
+    }
+
+    public IReadOnlyList<SidecarSession> Connected() =>
+        _sessions.Values.Where(s => s.DisconnectedAt is null).ToList();
+
+    /// <summary>Every known instance with its health: what service discovery hands out.</summary>
+    public IReadOnlyList<InstanceEndpoint> Endpoints()
+    {
+        var now = time.GetUtcNow();
+        return _sessions.Values
+            .Select(s => new InstanceEndpoint(
+                s.Hello.Service, s.InstanceId, s.Hello.Address, (int)s.Hello.InboundPort,
+                new Dictionary<string, string>(s.Hello.Labels), IsHealthy(s, now)))
+            .ToList();
+    }
+
+    public IReadOnlyList<SidecarStatus> Statuses(MeshSnapshot latest)
+    {
+        var now = time.GetUtcNow();
+        return _sessions.Values
+            .Select(s => s.Status(latest, now, options.Value.HeartbeatGrace))
+            .OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.InstanceId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Marks instances unhealthy once their grace has passed and forgets long-gone ones; raises
+    /// <see cref="Changed"/> when either happened. Called periodically by the publisher.
+    /// </summary>
+    public void Sweep()
+    {
+        var now = time.GetUtcNow();
+        var changed = false;
+        foreach (var (id, session) in _sessions)
+        {
+            if (session.DisconnectedAt is { } gone && now - gone > options.Value.RemoveAfter
+                && _sessions.TryRemove(new KeyValuePair<string, SidecarSession>(id, session)))
+            {
+                _lastHealth.TryRemove(id, out _);
+                session.Dispose();
+                changed = true;
+                continue;
+            }
+
+            var healthy = IsHealthy(session, now);
+            if (_lastHealth.TryGetValue(id, out var was) && was != healthy)
+                changed = true;
+            _lastHealth[id] = healthy;
+        }
+
+        if (changed)
+            Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Healthy while heard from within the grace time. A lost stream does not make an instance
+    /// unhealthy at once: its sidecar keeps serving, and usually reconnects within the grace.
+    /// </summary>
+    private bool IsHealthy(SidecarSession session, DateTimeOffset now) =>
+        now - session.LastSeen <= options.Value.HeartbeatGrace;
+}

@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Mesh.Contracts.V1;
+using Mesh.Policy.Snapshots;
+
+namespace MeshConsole.ControlPlane;
+
+/// <summary>
+/// One sidecar's stream. The reader loop records its answers; one writer loop drains the outbox, so
+/// writes to the gRPC stream never overlap. The outbox holds one snapshot: a newer one replaces an
+/// unsent older one, because only the latest matters.
+/// </summary>
+internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, MeshSnapshot> _sent = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _ended = new();
+    private long _nonces;
+    private MeshSnapshot? _applied;
+    private (string Hash, string Error)? _refused;
+    private DateTimeOffset _lastSeen = connectedAt;
+    private DateTimeOffset? _disconnectedAt;
+
+    public Hello Hello { get; } = hello;
+
+    public string InstanceId => Hello.InstanceId;
+
+    public DateTimeOffset ConnectedAt { get; } = connectedAt;
+
+    public Channel<(MeshSnapshot Snapshot, string Nonce)> Outbox { get; } =
+        Channel.CreateBounded<(MeshSnapshot, string)>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>Cancelled when the session ends or another stream of the same instance supersedes it.</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    public DateTimeOffset LastSeen
+    {
+        get { lock (_gate) return _lastSeen; }
+    }
+
+    public DateTimeOffset? DisconnectedAt
+    {
+        get { lock (_gate) return _disconnectedAt; }
+    }
+
+    public void Push(MeshSnapshot snapshot)
+    {
+        var nonce = $"{snapshot.Hash[..12]}-{Interlocked.Increment(ref _nonces)}";
+        lock (_gate)
+            _sent[nonce] = snapshot;
+        Outbox.Writer.TryWrite((snapshot, nonce));
+    }
+
+    public void Seen(DateTimeOffset at)
+    {
+        lock (_gate)
+            _lastSeen = at;
+    }
+
+    /// <summary>Records an Ack; false when the nonce was never sent on this stream.</summary>
+    public bool Acknowledge(string nonce, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _lastSeen = at;
+            if (!_sent.Remove(nonce, out var snapshot))
+                return false;
+            _applied = snapshot;
+            _refused = null;
+            ForgetOlderThan(snapshot.Revision);
+            return true;
+        }
+    }
+
+    /// <summary>Records a Nack; false when the nonce was never sent on this stream.</summary>
+    public bool Refuse(string nonce, string error, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _lastSeen = at;
+            if (!_sent.Remove(nonce, out var snapshot))
+                return false;
+            _refused = (snapshot.Hash, error);
+            return true;
+        }
+    }
+
+    public void End(DateTimeOffset at)
+    {
+        lock (_gate)
+            _disconnectedAt ??= at;
+        Outbox.Writer.TryComplete();
+        _ended.Cancel();
+    }
+
+    public SidecarStatus Status(MeshSnapshot latest, DateTimeOffset now, TimeSpan grace)
+    {
+        lock (_gate)
+        {
+            var connected = _disconnectedAt is null;
+            var state = !connected ? SyncState.Disconnected
+                : _refused is { } r && r.Hash == latest.Hash ? SyncState.Nacked
+                : _applied?.Hash == latest.Hash ? SyncState.Synced
+                : SyncState.Stale;
+            return new SidecarStatus(
+                InstanceId, Hello.Service, Hello.Address, (int)Hello.InboundPort,
+                new Dictionary<string, string>(Hello.Labels), Hello.SidecarBuild,
+                connected && now - _lastSeen <= grace, ConnectedAt, _lastSeen,
+                _applied?.Revision ?? 0, latest.Revision, state, _refused?.Error);
+        }
+    }
+
+    public void Dispose() => _ended.Dispose();
+
+    private void ForgetOlderThan(long revision)
+    {
+        foreach (var (nonce, snapshot) in _sent.Where(s => s.Value.Revision < revision).ToList())
+            _sent.Remove(nonce);
+    }
+}

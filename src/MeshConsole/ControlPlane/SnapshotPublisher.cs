@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+using Mesh.Policy.Snapshots;
+using Mesh.Store;
+
+namespace MeshConsole.ControlPlane;
+
+/// <summary>
+/// Recompiles the mesh snapshot when a revision is committed or the registry changes, and pushes it
+/// on every open stream when its content changed. Bursts are debounced. <see cref="Current"/> is
+/// swapped whole; readers never see half a snapshot.
+/// </summary>
+internal sealed partial class SnapshotPublisher : BackgroundService
+{
+    private readonly Channel<bool> _triggers = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly SidecarRegistry _registry;
+    private readonly ConfigChangeFeed _changes;
+    private readonly TimeProvider _time;
+    private readonly ControlPlaneOptions _options;
+    private readonly ILogger<SnapshotPublisher> _logger;
+    private volatile MeshSnapshot? _current;
+
+    public SnapshotPublisher(
+        IServiceScopeFactory scopes, SidecarRegistry registry, ConfigChangeFeed changes, TimeProvider time,
+        Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options, ILogger<SnapshotPublisher> logger)
+    {
+        _scopes = scopes;
+        _registry = registry;
+        _changes = changes;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+        _changes.Committed += OnCommitted;
+        _registry.Changed += Trigger;
+    }
+
+    /// <summary>
+    /// The latest snapshot, or null until one could be compiled from the store. Nothing is pushed
+    /// while it is null: a sidecar keeps its last applied snapshot rather than receive an empty one.
+    /// </summary>
+    public MeshSnapshot? Current => _current;
+
+    /// <summary>Raised after a new snapshot was pushed; the Sidecars page listens.</summary>
+    public event Action? Published;
+
+    public override void Dispose()
+    {
+        _changes.Committed -= OnCommitted;
+        _registry.Changed -= Trigger;
+        base.Dispose();
+    }
+
+    /// <summary>Compiles the first snapshot before the console takes streams; if the store cannot answer yet, the loop retries.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _current = await CompileAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(_logger, ex);
+            Trigger();
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var sweeper = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        var sweeping = SweepAsync(sweeper, stoppingToken);
+        try
+        {
+            await foreach (var _ in _triggers.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await Task.Delay(_options.PushDebounce, _time, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await PublishAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The store may be briefly unreachable: try again in a second.
+                    LogPublishFailed(_logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, stoppingToken).ConfigureAwait(false);
+                    Trigger();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await sweeping.ConfigureAwait(false);
+    }
+
+    private void OnCommitted(long revision) => Trigger();
+
+    private void Trigger() => _triggers.Writer.TryWrite(true);
+
+    private async Task PublishAsync(CancellationToken ct)
+    {
+        var compiled = await CompileAsync(ct).ConfigureAwait(false);
+        var next = _current is { } previous ? SnapshotCompiler.KeepIfUnchanged(previous, compiled) : compiled;
+        if (ReferenceEquals(next, _current))
+            return;
+
+        _current = next;
+        var sessions = _registry.Connected();
+        foreach (var session in sessions)
+            session.Push(next);
+        LogPublished(_logger, next.Revision, next.Hash[..12], sessions.Count);
+        Published?.Invoke();
+    }
+
+    private async Task<MeshSnapshot> CompileAsync(CancellationToken ct)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ConfigStore>();
+        var documents = await store.ListAsync(ct: ct).ConfigureAwait(false);
+        // Read after the documents: the label may run ahead of the content, never behind; the
+        // commit that ran ahead triggers another compile.
+        var revision = await store.LatestRevisionAsync(ct).ConfigureAwait(false);
+        return SnapshotCompiler.Compile(
+            revision,
+            documents.Select(d => new SnapshotDocument(d.Kind, d.Target, d.Spec)).ToList(),
+            _registry.Endpoints());
+    }
+
+    private async Task SweepAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                _registry.Sweep();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushed snapshot of revision {Revision} ({Hash}) to {Count} sidecar(s)")]
+    private static partial void LogPublished(ILogger logger, long revision, string hash, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not compile the snapshot; retrying")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,244 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Mesh.Contracts.V1;
+using Mesh.Store;
+using Mesh.Testing;
+
+namespace MeshConsole.Tests.ControlPlane;
+
+/// <summary>Register → discover → push → ACK/NACK over real gRPC on loopback.</summary>
+public sealed class ControlPlaneTests : IAsyncLifetime
+{
+    private const string Routes = """
+        { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
+          "rules": [ { "destinations": [ {"subset":"v1","weight":90}, {"subset":"v2","weight":10} ] } ], "version": 0 }
+        """;
+
+    private TestDatabase _database = null!;
+    private KestrelConsole _console = null!;
+    private HttpClient _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
+        _console = new KestrelConsole(_database, new Dictionary<string, string>
+        {
+            ["Mesh:ControlPlane:HeartbeatGrace"] = "00:00:02",
+            ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020",
+        });
+        _console.StartServer();
+        _api = _console.CreateHttpClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _api.Dispose();
+        await _console.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Connect_Hello_FirstSnapshotListsItselfAndAckMakesItSynced()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+
+        await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", port: 17006));
+        var snapshot = await sidecar.NextSnapshotAsync(s => s.Services.Any(x => x.Name == "orders"));
+        await sidecar.AckAsync(snapshot);
+
+        var endpoint = Assert.Single(snapshot.Services.Single(s => s.Name == "orders").Endpoints);
+        Assert.Equal("orders-1", endpoint.InstanceId);
+        Assert.Equal(17006u, endpoint.Port);
+        Assert.Equal("v1", endpoint.Labels["version"]);
+        Assert.True(endpoint.Healthy);
+        Assert.Equal(64, snapshot.Hash.Length);
+        var status = await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "synced");
+        Assert.Equal("orders", status.GetProperty("service").GetString());
+        Assert.True(status.GetProperty("healthy").GetBoolean());
+    }
+
+    [Fact]
+    public async Task RevisionCommitted_PushedToEveryStreamAndAckedAtThatRevision()
+    {
+        await PutAsync("api/services/orders", """{"owner":"team","version":0}""");
+        await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var second = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
+        await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", version: "v2"));
+        await first.AckAsync(await first.NextSnapshotAsync());
+        await second.AckAsync(await second.NextSnapshotAsync());
+
+        var revision = await PutAsync("api/services/orders/routes", Routes);
+
+        foreach (var sidecar in new[] { first, second })
+        {
+            var pushed = await sidecar.NextSnapshotAsync(s => s.Revision == revision);
+            var orders = pushed.Services.Single(s => s.Name == "orders");
+            Assert.Contains("\"weight\":90", orders.RoutesJson, StringComparison.Ordinal);
+            await sidecar.AckAsync(pushed);
+        }
+
+        await WaitForStatusAsync("frontend-1", s => s.GetProperty("appliedRevision").GetInt64() == revision && s.GetProperty("state").GetString() == "synced");
+        await WaitForStatusAsync("orders-1", s => s.GetProperty("appliedRevision").GetInt64() == revision && s.GetProperty("state").GetString() == "synced");
+    }
+
+    [Fact]
+    public async Task Nack_StateNackedWithTheError()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
+        var snapshot = await sidecar.NextSnapshotAsync();
+
+        await sidecar.NackAsync(snapshot, "services[orders].routes: cannot apply");
+
+        var status = await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "nacked");
+        Assert.Equal("services[orders].routes: cannot apply", status.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task SecondSidecarJoins_FirstIsPushedTheNewEndpoint()
+    {
+        await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
+        await first.AckAsync(await first.NextSnapshotAsync());
+
+        await using var second = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-7", port: 18006));
+
+        var discovered = await first.NextSnapshotAsync(s => s.Services.Any(x => x.Name == "orders"));
+        Assert.Equal(18006u, discovered.Services.Single(s => s.Name == "orders").Endpoints.Single().Port);
+    }
+
+    [Fact]
+    public async Task SidecarGone_DisconnectedThenUnhealthyAfterGrace()
+    {
+        await using var watcher = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
+        await watcher.AckAsync(await watcher.NextSnapshotAsync());
+        var leaving = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await leaving.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
+        await leaving.NextSnapshotAsync();
+
+        await leaving.CloseAsync();
+        await leaving.DisposeAsync();
+
+        await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "disconnected");
+        // The watcher keeps heartbeating; the gone instance turns unhealthy once its 2 s grace passed.
+        var unhealthy = await NextSnapshotWhileHeartbeatingAsync(watcher,
+            s => s.Services.Any(x => x.Name == "orders" && x.Endpoints.All(e => !e.Healthy)));
+        Assert.False(unhealthy.Services.Single(s => s.Name == "orders").Endpoints.Single().Healthy);
+    }
+
+    [Theory]
+    [InlineData("", "orders-1", "127.0.0.1", 15006, "hello.service: required")]
+    [InlineData("Orders", "orders-1", "127.0.0.1", 15006, "hello.service: \"Orders\" is not a DNS label")]
+    [InlineData("orders", "", "127.0.0.1", 15006, "hello.instance_id: required")]
+    [InlineData("orders", "orders-1", "not a host!", 15006, "hello.address:")]
+    [InlineData("orders", "orders-1", "127.0.0.1", 0, "hello.inbound_port: 0 is not a port")]
+    public async Task Connect_BadHello_InvalidArgumentNamingTheField(string service, string instance, string address, int port, string expected)
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+
+        await sidecar.SayHelloAsync(new Hello { Service = service, InstanceId = instance, Address = address, InboundPort = (uint)port });
+
+        var error = await sidecar.EndedAsync();
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(expected, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("[]", await _api.GetStringAsync("api/sidecars"));
+    }
+
+    [Fact]
+    public async Task Connect_AckBeforeHello_InvalidArgument()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+
+        await sidecar.SendAsync(new SidecarMessage { Ack = new Ack { Nonce = "x" } });
+
+        var error = await sidecar.EndedAsync();
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("the first message must be a hello, not a ack", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ack_UnknownNonce_InvalidArgumentAndDisconnected()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
+        await sidecar.NextSnapshotAsync();
+
+        await sidecar.SendAsync(new SidecarMessage { Ack = new Ack { Nonce = "never-sent" } });
+
+        var error = await sidecar.EndedAsync();
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("ack.nonce: \"never-sent\" was not sent on this stream", error.Status.Detail, StringComparison.Ordinal);
+        await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "disconnected");
+    }
+
+    [Fact]
+    public async Task GrpcHealth_Serving()
+    {
+        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress);
+
+        var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+    }
+
+    private async Task<long> PutAsync(string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        var response = await _api.PutAsync(path, content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
+    }
+
+    /// <summary>Polls GET /api/sidecars until the instance matches; bounded to 10 s.</summary>
+    private async Task<JsonElement> WaitForStatusAsync(string instance, Func<JsonElement, bool> predicate)
+    {
+        JsonElement last = default;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var all = await _api.GetFromJsonAsync<JsonElement>("api/sidecars");
+            foreach (var status in all.EnumerateArray())
+            {
+                if (status.GetProperty("instanceId").GetString() == instance)
+                {
+                    last = status;
+                    if (predicate(status))
+                        return status;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{instance} never matched; last seen: {last}");
+    }
+
+    private static async Task<Snapshot> NextSnapshotWhileHeartbeatingAsync(FakeSidecar sidecar, Func<Snapshot, bool> until)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var beating = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await sidecar.SendAsync(new SidecarMessage { Heartbeat = new Heartbeat() });
+                await Task.Delay(300, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
+        try
+        {
+            return await sidecar.NextSnapshotAsync(until, timeoutSeconds: 15);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await beating;
+        }
+    }
+}

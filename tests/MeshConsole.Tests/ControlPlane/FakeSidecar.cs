@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Mesh.Contracts.V1;
+
+namespace MeshConsole.Tests.ControlPlane;
+
+/// <summary>
+/// A sidecar's side of the control-plane stream over real gRPC, driven by the test: it says what the
+/// test tells it to and records what the console sends.
+/// </summary>
+public sealed class FakeSidecar : IAsyncDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly AsyncDuplexStreamingCall<SidecarMessage, ControlMessage> _call;
+    private readonly Channel<ControlMessage> _received = Channel.CreateUnbounded<ControlMessage>();
+    private readonly Task _reading;
+
+    private FakeSidecar(GrpcChannel channel)
+    {
+        _channel = channel;
+        _call = new Mesh.Contracts.V1.ControlPlane.ControlPlaneClient(channel).Connect();
+        _reading = ReadAsync();
+    }
+
+    /// <summary>How the stream ended, once it has.</summary>
+    public RpcException? Failure { get; private set; }
+
+    public static FakeSidecar Open(Uri controlPlane) => new(GrpcChannel.ForAddress(controlPlane));
+
+    public static Hello Hello(string service, string instance, int port = 15006, string version = "v1") => new()
+    {
+        Service = service,
+        InstanceId = instance,
+        Address = "127.0.0.1",
+        InboundPort = (uint)port,
+        SidecarBuild = "test",
+        Labels = { ["version"] = version },
+    };
+
+    public Task SendAsync(SidecarMessage message) => _call.RequestStream.WriteAsync(message);
+
+    public Task SayHelloAsync(Hello hello) => SendAsync(new SidecarMessage { Hello = hello });
+
+    public Task AckAsync(Snapshot snapshot) =>
+        SendAsync(new SidecarMessage { Ack = new Ack { Revision = snapshot.Revision, Nonce = snapshot.Nonce } });
+
+    public Task NackAsync(Snapshot snapshot, string error) =>
+        SendAsync(new SidecarMessage { Nack = new Nack { Revision = snapshot.Revision, Nonce = snapshot.Nonce, Error = error } });
+
+    /// <summary>The next snapshot that satisfies <paramref name="until"/>, skipping pings and earlier ones; bounded by a timeout.</summary>
+    public async Task<Snapshot> NextSnapshotAsync(Func<Snapshot, bool>? until = null, int timeoutSeconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var message = await _received.Reader.ReadAsync(timeout.Token);
+            if (message.KindCase == ControlMessage.KindOneofCase.Snapshot && (until?.Invoke(message.Snapshot) ?? true))
+                return message.Snapshot;
+        }
+    }
+
+    /// <summary>Waits until the console ends the stream and gives its status.</summary>
+    public async Task<RpcException> EndedAsync()
+    {
+        await _reading.WaitAsync(TimeSpan.FromSeconds(10));
+        return Failure ?? throw new InvalidOperationException("the stream ended without an error status");
+    }
+
+    public async Task CloseAsync()
+    {
+        await _call.RequestStream.CompleteAsync();
+        await _reading.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _call.Dispose();
+        await _reading.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _channel.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        try
+        {
+            await foreach (var message in _call.ResponseStream.ReadAllAsync())
+                await _received.Writer.WriteAsync(message);
+        }
+        catch (RpcException ex)
+        {
+            Failure = ex;
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using Mesh.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace MeshConsole.Tests;
+
+/// <summary>The console on real Kestrel sockets on loopback: HTTP on one port, the gRPC control plane (h2c) on another.</summary>
+public sealed class KestrelConsole : WebApplicationFactory<Program>
+{
+    private readonly TestDatabase _database;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public KestrelConsole(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _database = database;
+        _settings = settings ?? new Dictionary<string, string>();
+        HttpAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        ControlPlaneAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        UseKestrel();
+    }
+
+    public Uri HttpAddress { get; }
+
+    public Uri ControlPlaneAddress { get; }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Mesh:Store", _database.Options.Store);
+        builder.UseSetting("Mesh:DataDirectory", _database.Options.DataDirectory);
+        builder.UseSetting("ConnectionStrings:Mesh", _database.Options.ConnectionString ?? "");
+        builder.UseSetting("Kestrel:Endpoints:Http:Url", HttpAddress.ToString());
+        builder.UseSetting("Kestrel:Endpoints:ControlPlane:Url", ControlPlaneAddress.ToString());
+        builder.UseSetting("Kestrel:Endpoints:ControlPlane:Protocols", "Http2");
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
