@@ -57,11 +57,13 @@ internal sealed partial class ControlPlaneService(
             case SidecarMessage.KindOneofCase.Ack:
                 if (!session.Acknowledge(message.Ack.Nonce, now))
                     throw Invalid($"ack.nonce: \"{message.Ack.Nonce}\" was not sent on this stream");
+                registry.ReportStatusChange();
                 break;
             case SidecarMessage.KindOneofCase.Nack:
                 if (!session.Refuse(message.Nack.Nonce, message.Nack.Error, now))
                     throw Invalid($"nack.nonce: \"{message.Nack.Nonce}\" was not sent on this stream");
                 LogNacked(logger, session.InstanceId, message.Nack.Revision, message.Nack.Error);
+                registry.ReportStatusChange();
                 break;
             case SidecarMessage.KindOneofCase.Heartbeat:
                 session.Seen(now);

@@ -15,7 +15,13 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
     private readonly ConcurrentDictionary<string, SidecarSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _lastHealth = new(StringComparer.Ordinal);
 
+    /// <summary>Membership or health changed: the snapshot must be recompiled.</summary>
     public event Action? Changed;
+
+    /// <summary>Anything a status shows changed (also acks and nacks): views redraw.</summary>
+    public event Action? StatusChanged;
+
+    public void ReportStatusChange() => StatusChanged?.Invoke();
 
     public SidecarSession Connect(Hello hello)
     {
@@ -30,6 +36,7 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
         superseded?.End(time.GetUtcNow());
         _lastHealth[hello.InstanceId] = true;
         Changed?.Invoke();
+        StatusChanged?.Invoke();
         return session;
     }
 
@@ -37,7 +44,10 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
     {
         session.End(time.GetUtcNow());
         if (_sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
+        {
             Changed?.Invoke();
+            StatusChanged?.Invoke();
+        }
     }
 
     public IReadOnlyList<SidecarSession> Connected() =>
@@ -89,7 +99,10 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
         }
 
         if (changed)
+        {
             Changed?.Invoke();
+            StatusChanged?.Invoke();
+        }
     }
 
     /// <summary>
