@@ -46,6 +46,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.Environment["Kestrel__Endpoints__Http__Url"] = address.ToString().TrimEnd('/');
+        start.Environment["Kestrel__Endpoints__ControlPlane__Url"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 

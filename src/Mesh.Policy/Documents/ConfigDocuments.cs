@@ -12,9 +12,10 @@ namespace Mesh.Policy.Documents;
 
 /// <summary>Reads, validates and canonicalises documents of every <see cref="ConfigKind"/>.</summary>
 /// <param name="time">The clock fault expiries are judged by.</param>
-public sealed class ConfigDocuments(TimeProvider time)
+/// <param name="mode">Authoring in the console; enforcing in a sidecar applying a snapshot.</param>
+public sealed class ConfigDocuments(TimeProvider time, ValidationMode mode = ValidationMode.Authoring)
 {
-    private readonly FaultPolicyValidator _faults = new(time);
+    private readonly FaultPolicyValidator _faults = new(time, mode);
 
     /// <summary>The .NET type that holds a kind's spec.</summary>
     public static Type SpecType(ConfigKind kind) => kind switch

@@ -4,7 +4,8 @@ namespace Mesh.Policy.Faults;
 
 /// <summary>Checks a <see cref="FaultPolicy"/> and reports every problem at once.</summary>
 /// <param name="time">The clock that decides whether an expiry lies in the future.</param>
-public sealed class FaultPolicyValidator(TimeProvider time)
+/// <param name="mode">Authoring refuses expiries in the past; enforcing accepts them, as faults that are over.</param>
+public sealed class FaultPolicyValidator(TimeProvider time, ValidationMode mode = ValidationMode.Authoring)
 {
     /// <summary>Longest a fault may live: a forgotten fault must not outlive a week.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(7);
@@ -70,6 +71,8 @@ public sealed class FaultPolicyValidator(TimeProvider time)
         var now = time.GetUtcNow();
         if (fault.ExpiresAt is not { } expiresAt)
             errors.Add(ErrorCollector.Join(path, "expiresAt"), "required: every fault must end");
+        else if (mode == ValidationMode.Enforcing)
+            return;
         else if (expiresAt <= now)
             errors.Add(ErrorCollector.Join(path, "expiresAt"), $"{expiresAt:O} is not in the future");
         else if (expiresAt - now > MaxLifetime)

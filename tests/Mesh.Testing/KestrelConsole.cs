@@ -1,10 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Mesh.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace MeshConsole.Tests;
+namespace Mesh.Testing;
 
 /// <summary>The console on real Kestrel sockets on loopback: HTTP on one port, the gRPC control plane (h2c) on another.</summary>
 public sealed class KestrelConsole : WebApplicationFactory<Program>
@@ -40,7 +39,7 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Net;
+using Mesh.Policy.Validation;
+
+namespace MeshSidecar.Configuration;
+
+/// <summary>
+/// Reads the sidecar's flags (<c>--service orders --app-port 7001 --label version=v1 ...</c>), with
+/// MESH_SIDECAR_* environment variables as fallbacks. Every mistake is reported, naming the flag.
+/// </summary>
+public static class SidecarCommandLine
+{
+    public const string Usage = """
+        Usage: MeshSidecar --service NAME --app-port PORT [options]
+          --service NAME            mesh service of the app beside this sidecar (MESH_SIDECAR_SERVICE)
+          --app-port PORT           the app's port on 127.0.0.1 (MESH_SIDECAR_APP_PORT)
+          --control-plane URL       console's control plane, default http://127.0.0.1:15010 (MESH_SIDECAR_CONTROL_PLANE)
+          --label KEY=VALUE         instance label, repeatable, e.g. --label version=v2 (MESH_SIDECAR_LABELS=k=v,k=v)
+          --outbound-port PORT      where the app sends its calls, default 15001 (MESH_SIDECAR_OUTBOUND_PORT)
+          --inbound-port PORT       where peers arrive, default 15006 (MESH_SIDECAR_INBOUND_PORT)
+          --admin-port PORT         /ready, /config, default 15000 (MESH_SIDECAR_ADMIN_PORT)
+          --listen-address ADDR     where the listeners bind, default 127.0.0.1 (MESH_SIDECAR_LISTEN_ADDRESS)
+          --advertise-address HOST  where peers reach the inbound port (MESH_SIDECAR_ADVERTISE_ADDRESS)
+          --instance-id ID          unique instance name (MESH_SIDECAR_INSTANCE_ID)
+          --state-dir DIR           keeps the last applied snapshot, default .mesh-sidecar (MESH_SIDECAR_STATE_DIR)
+        """;
+
+    private static readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal)
+    {
+        ["--service"] = "MESH_SIDECAR_SERVICE",
+        ["--app-port"] = "MESH_SIDECAR_APP_PORT",
+        ["--control-plane"] = "MESH_SIDECAR_CONTROL_PLANE",
+        ["--label"] = "MESH_SIDECAR_LABELS",
+        ["--outbound-port"] = "MESH_SIDECAR_OUTBOUND_PORT",
+        ["--inbound-port"] = "MESH_SIDECAR_INBOUND_PORT",
+        ["--admin-port"] = "MESH_SIDECAR_ADMIN_PORT",
+        ["--listen-address"] = "MESH_SIDECAR_LISTEN_ADDRESS",
+        ["--advertise-address"] = "MESH_SIDECAR_ADVERTISE_ADDRESS",
+        ["--instance-id"] = "MESH_SIDECAR_INSTANCE_ID",
+        ["--state-dir"] = "MESH_SIDECAR_STATE_DIR",
+    };
+
+    /// <summary>The options, or every error found; <paramref name="environment"/> reads variables (tests pass their own).</summary>
+    public static (SidecarOptions? Options, IReadOnlyList<string> Errors) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        var errors = new List<string>();
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var flag = args[i];
+            if (!_variables.ContainsKey(flag))
+            {
+                errors.Add($"{flag}: unknown flag");
+                continue;
+            }
+
+            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                errors.Add($"{flag}: needs a value");
+                continue;
+            }
+
+            if (!values.TryGetValue(flag, out var list))
+                values[flag] = list = [];
+            list.Add(args[++i]);
+        }
+
+        foreach (var (flag, list) in values)
+        {
+            if (flag != "--label" && list.Count > 1)
+                errors.Add($"{flag}: given {list.Count} times");
+        }
+
+        string? Value(string flag) => values.TryGetValue(flag, out var list) ? list[^1] : environment(_variables[flag]);
+
+        var service = Value("--service");
+        if (service is null)
+            errors.Add("--service: required");
+        else if (FieldRules.DnsLabel(service) is { } serviceError)
+            errors.Add($"--service: {serviceError}");
+
+        var appPort = Port("--app-port", Value("--app-port"), null, errors);
+        var labels = Labels(values.TryGetValue("--label", out var given) ? given : SplitList(environment(_variables["--label"])), errors);
+        var controlPlane = Value("--control-plane") ?? "http://127.0.0.1:15010";
+        if (!Uri.TryCreate(controlPlane, UriKind.Absolute, out var controlPlaneUri) || controlPlaneUri.Scheme is not ("http" or "https"))
+            errors.Add($"--control-plane: \"{controlPlane}\" is not an http:// or https:// URL");
+
+        var listen = Value("--listen-address") ?? "127.0.0.1";
+        if (!IPAddress.TryParse(listen, out _))
+            errors.Add($"--listen-address: \"{listen}\" is not an IP address");
+        var advertise = Value("--advertise-address");
+        if (advertise is not null && Uri.CheckHostName(advertise) == UriHostNameType.Unknown)
+            errors.Add($"--advertise-address: \"{advertise}\" is not a host name or IP address");
+
+        var options = new SidecarOptions
+        {
+            Service = service ?? "",
+            AppPort = appPort ?? 0,
+            ControlPlane = controlPlaneUri ?? new Uri("http://127.0.0.1:15010"),
+            Labels = labels,
+            OutboundPort = Port("--outbound-port", Value("--outbound-port"), 15001, errors) ?? 0,
+            InboundPort = Port("--inbound-port", Value("--inbound-port"), 15006, errors) ?? 0,
+            AdminPort = Port("--admin-port", Value("--admin-port"), 15000, errors) ?? 0,
+            ListenAddress = listen,
+            AdvertiseAddress = advertise,
+            InstanceId = Value("--instance-id"),
+            StateDirectory = Value("--state-dir") ?? ".mesh-sidecar",
+        };
+
+        var ports = new[] { ("--app-port", options.AppPort), ("--outbound-port", options.OutboundPort), ("--inbound-port", options.InboundPort), ("--admin-port", options.AdminPort) };
+        foreach (var clash in ports.Where(p => p.Item2 > 0).GroupBy(p => p.Item2).Where(g => g.Count() > 1))
+            errors.Add($"{string.Join(" and ", clash.Select(c => c.Item1))}: all say {clash.Key}; each needs its own port");
+
+        return errors.Count > 0 ? (null, errors) : (options, errors);
+    }
+
+    private static int? Port(string flag, string? text, int? fallback, List<string> errors)
+    {
+        if (text is null)
+        {
+            if (fallback is null)
+                errors.Add($"{flag}: required");
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= IPEndPoint.MaxPort)
+            return port;
+        errors.Add($"{flag}: \"{text}\" is not a port (1–65535)");
+        return null;
+    }
+
+    private static Dictionary<string, string> Labels(IEnumerable<string> pairs, List<string> errors)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var cut = pair.IndexOf('=', StringComparison.Ordinal);
+            if (cut <= 0)
+            {
+                errors.Add($"--label: \"{pair}\" is not KEY=VALUE");
+                continue;
+            }
+
+            var (key, value) = (pair[..cut], pair[(cut + 1)..]);
+            if ((FieldRules.LabelKey(key) ?? FieldRules.LabelValue(value)) is { } error)
+                errors.Add($"--label: {error}");
+            else if (!labels.TryAdd(key, value))
+                errors.Add($"--label: \"{key}\" given twice");
+        }
+
+        return labels;
+    }
+
+    private static string[] SplitList(string? text) =>
+        string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,39 @@
+namespace MeshSidecar.Configuration;
+
+/// <summary>Everything a sidecar is told at start-up, from flags or MESH_SIDECAR_* variables.</summary>
+public sealed record SidecarOptions
+{
+    /// <summary>The mesh service this sidecar stands beside.</summary>
+    public required string Service { get; init; }
+
+    /// <summary>The app's own port on 127.0.0.1; inbound calls are forwarded there.</summary>
+    public required int AppPort { get; init; }
+
+    public Uri ControlPlane { get; init; } = new("http://127.0.0.1:15010");
+
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    public int OutboundPort { get; init; } = 15001;
+
+    public int InboundPort { get; init; } = 15006;
+
+    public int AdminPort { get; init; } = 15000;
+
+    /// <summary>Where the listeners bind. Loopback by default; 0.0.0.0 when peers are on other hosts.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Where peers reach the inbound port; the listen address when that is a concrete address.</summary>
+    public string? AdvertiseAddress { get; init; }
+
+    /// <summary>Unique per running sidecar; defaults to service-host-inbound port.</summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>Folder where the last applied snapshot is kept for restarts without the console.</summary>
+    public string StateDirectory { get; init; } = ".mesh-sidecar";
+
+    public string EffectiveAdvertiseAddress => AdvertiseAddress ?? (ListenAddress is "0.0.0.0" or "::" ? Environment.MachineName : ListenAddress);
+
+    public string EffectiveInstanceId => InstanceId ?? $"{Service}-{Environment.MachineName.ToLowerInvariant()}-{InboundPort}";
+
+    public string SnapshotPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.snapshot.pb");
+}

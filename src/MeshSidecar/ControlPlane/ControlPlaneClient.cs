@@ -1,0 +1,152 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Mesh.Contracts.V1;
+using MeshSidecar.Configuration;
+using MeshSidecar.Snapshots;
+
+namespace MeshSidecar.ControlPlane;
+
+/// <summary>
+/// Keeps one stream to the console: says Hello, applies each pushed snapshot and answers Ack or
+/// Nack, and heartbeats. When the console is gone it reconnects with capped, jittered backoff; the
+/// proxy goes on serving the snapshot in force the whole time.
+/// </summary>
+internal sealed partial class ControlPlaneClient(
+    SidecarOptions options, SnapshotHolder holder, TimeProvider time, ILogger<ControlPlaneClient> logger) : BackgroundService
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan _firstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan _maxRetry = TimeSpan.FromSeconds(15);
+
+    /// <summary>True while a stream to the console is open.</summary>
+    public bool Connected { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var channel = GrpcChannel.ForAddress(options.ControlPlane);
+        var client = new Mesh.Contracts.V1.ControlPlane.ControlPlaneClient(channel);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await RunSessionAsync(client, stoppingToken).ConfigureAwait(false))
+                    failures = 0;
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+            {
+                LogRefused(logger, ex.Status.Detail);
+            }
+            catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogUnreachable(logger, options.ControlPlane, ex.Status.Detail);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            finally
+            {
+                Connected = false;
+            }
+
+            failures++;
+            // Full jitter: many sidecars losing one console must not come back in lockstep.
+            var cap = Math.Min(_maxRetry.TotalMilliseconds, _firstRetry.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 16)));
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap), time, stoppingToken)
+                .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One stream's life; true when the console answered at least once.</summary>
+    private async Task<bool> RunSessionAsync(Mesh.Contracts.V1.ControlPlane.ControlPlaneClient client, CancellationToken ct)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var call = client.Connect(cancellationToken: session.Token);
+        using var writes = new SemaphoreSlim(1, 1);
+        async Task SendAsync(SidecarMessage message)
+        {
+            await writes.WaitAsync(session.Token).ConfigureAwait(false);
+            try
+            {
+                await call.RequestStream.WriteAsync(message, session.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                writes.Release();
+            }
+        }
+
+        await SendAsync(new SidecarMessage { Hello = Hello() }).ConfigureAwait(false);
+        var heartbeats = HeartbeatAsync(SendAsync, session.Token);
+        var answered = false;
+        try
+        {
+            await foreach (var message in call.ResponseStream.ReadAllAsync(session.Token).ConfigureAwait(false))
+            {
+                if (!answered)
+                {
+                    answered = true;
+                    Connected = true;
+                    LogConnected(logger, options.ControlPlane);
+                }
+
+                if (message.KindCase != ControlMessage.KindOneofCase.Snapshot)
+                    continue;
+                var snapshot = message.Snapshot;
+                var error = holder.Apply(snapshot);
+                await SendAsync(error is null
+                    ? new SidecarMessage { Ack = new Ack { Revision = snapshot.Revision, Nonce = snapshot.Nonce } }
+                    : new SidecarMessage { Nack = new Nack { Revision = snapshot.Revision, Nonce = snapshot.Nonce, Error = error } }).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await heartbeats.ConfigureAwait(false);
+        }
+
+        return answered;
+    }
+
+    private async Task HeartbeatAsync(Func<SidecarMessage, Task> send, CancellationToken ct)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(HeartbeatInterval, time);
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+                await send(new SidecarMessage { Heartbeat = new Heartbeat { SentAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()) } }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException)
+        {
+            // The stream ended; the session loop reconnects.
+        }
+    }
+
+    private Hello Hello()
+    {
+        var hello = new Hello
+        {
+            Service = options.Service,
+            InstanceId = options.EffectiveInstanceId,
+            Address = options.EffectiveAdvertiseAddress,
+            InboundPort = (uint)options.InboundPort,
+            SidecarBuild = typeof(ControlPlaneClient).Assembly.GetName().Version?.ToString() ?? "dev",
+            AppliedHash = holder.Current?.Hash ?? "",
+            AppliedRevision = holder.Current?.Revision ?? 0,
+        };
+        foreach (var (key, value) in options.Labels)
+            hello.Labels[key] = value;
+        return hello;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the control plane at {Address}")]
+    private static partial void LogConnected(ILogger logger, Uri address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane at {Address} unreachable ({Detail}); serving the last snapshot and retrying")]
+    private static partial void LogUnreachable(ILogger logger, Uri address, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane refused this sidecar: {Detail}")]
+    private static partial void LogRefused(ILogger logger, string detail);
+}

@@ -1,0 +1,103 @@
+using Mesh.Policy.Resilience;
+using MeshSidecar.Snapshots;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace MeshSidecar.Proxy;
+
+/// <summary>
+/// YARP's routes and clusters for the outbound listener, rebuilt from each applied snapshot and
+/// swapped atomically: the old config's change token fires, YARP reads the new one, and requests
+/// in flight finish on the config they started with.
+/// </summary>
+internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
+{
+    /// <summary>The header an app names its destination service with.</summary>
+    public const string ServiceHeader = "X-Mesh-Service";
+
+    private volatile MeshProxyConfig _config;
+
+    public MeshProxyConfigProvider(SnapshotHolder holder)
+    {
+        _config = holder.Current is { } current ? Build(current) : MeshProxyConfig.Empty;
+        holder.Applied += snapshot =>
+        {
+            var previous = _config;
+            _config = Build(snapshot);
+            previous.Signal();
+        };
+    }
+
+    public IProxyConfig GetConfig() => _config;
+
+    internal static MeshProxyConfig Build(AppliedSnapshot snapshot)
+    {
+        var routes = new List<RouteConfig>();
+        var clusters = new List<ClusterConfig>();
+        foreach (var service in snapshot.Services.Values)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service.Name}-by-header",
+                ClusterId = service.Name,
+                Order = 0,
+                Match = new RouteMatch
+                {
+                    Path = "/{**catch-all}",
+                    Headers = [new RouteHeader { Name = ServiceHeader, Values = [service.Name], Mode = HeaderMatchMode.ExactHeader }],
+                },
+            });
+            // A Host or gRPC authority of "orders" or "orders.mesh" names the service too.
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service.Name}-by-host",
+                ClusterId = service.Name,
+                Order = 1,
+                Match = new RouteMatch { Path = "/{**catch-all}", Hosts = [service.Name, $"{service.Name}.mesh"] },
+            });
+            clusters.Add(new ClusterConfig
+            {
+                ClusterId = service.Name,
+                LoadBalancingPolicy = LoadBalancing(service.Resilience?.LoadBalancer),
+                Destinations = service.Endpoints
+                    .Where(e => e.Healthy)
+                    .ToDictionary(
+                        e => e.InstanceId,
+                        e => new DestinationConfig
+                        {
+                            Address = $"http://{e.Address}:{e.Port}",
+                            Metadata = new Dictionary<string, string>(e.Labels),
+                        },
+                        StringComparer.Ordinal),
+            });
+        }
+
+        return new MeshProxyConfig(routes, clusters);
+    }
+
+    private static string LoadBalancing(LoadBalancerPolicy? policy) => policy?.Policy switch
+    {
+        LoadBalancerKind.Random => LoadBalancingPolicies.Random,
+        LoadBalancerKind.LeastRequest => LoadBalancingPolicies.PowerOfTwoChoices,
+        // Consistent hashing on a header comes with traffic management; until then it spreads evenly.
+        _ => LoadBalancingPolicies.RoundRobin,
+    };
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification =
+        "The token source lives exactly as long as the config it signals for, as in YARP's own InMemoryConfigProvider; YARP may read the token after the signal.")]
+    internal sealed class MeshProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
+    {
+        private readonly CancellationTokenSource _changed = new();
+
+        public static MeshProxyConfig Empty { get; } = new([], []);
+
+        public IReadOnlyList<RouteConfig> Routes => routes;
+
+        public IReadOnlyList<ClusterConfig> Clusters => clusters;
+
+        public IChangeToken ChangeToken => new CancellationChangeToken(_changed.Token);
+
+        public void Signal() => _changed.Cancel();
+    }
+}

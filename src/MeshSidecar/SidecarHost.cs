@@ -1,0 +1,116 @@
+using System.Net;
+using Google.Protobuf;
+using MeshSidecar.Configuration;
+using MeshSidecar.ControlPlane;
+using MeshSidecar.Listeners;
+using MeshSidecar.Proxy;
+using MeshSidecar.Snapshots;
+
+namespace MeshSidecar;
+
+/// <summary>
+/// The sidecar: three listeners, each its own small web app, sharing one snapshot holder.
+/// Outbound takes the app's calls and routes them to peers; inbound takes peers' calls and forwards
+/// them to the app; admin answers /ready and /config. Separate apps keep each port's routes apart.
+/// </summary>
+public sealed class SidecarHost : IAsyncDisposable
+{
+    private readonly WebApplication[] _apps;
+
+    private SidecarHost(WebApplication[] apps) => _apps = apps;
+
+    public static SidecarHost Create(SidecarOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var time = TimeProvider.System;
+        using var loggers = LoggerFactory.Create(builder => (logging ?? (b => b.AddSimpleConsole(o => o.SingleLine = true)))(builder));
+        var holder = new SnapshotHolder(options, time, loggers.CreateLogger<SnapshotHolder>());
+        holder.LoadFromDisk();
+        var client = new ControlPlaneClient(options, holder, time, loggers.CreateLogger<ControlPlaneClient>());
+        var listen = IPAddress.Parse(options.ListenAddress);
+
+        var outbound = Builder(listen, options.OutboundPort, logging);
+        outbound.Services.AddSingleton(holder);
+        outbound.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(new MeshProxyConfigProvider(holder));
+        outbound.Services.AddReverseProxy().AddTransforms(HttpVersionTransform.Apply);
+        var outboundApp = outbound.Build();
+        outboundApp.MapReverseProxy(proxy =>
+        {
+            proxy.UseSubsetRouting(holder);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        outboundApp.MapFallback(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return context.Response.WriteAsync(
+                $"no mesh service is named by the {MeshProxyConfigProvider.ServiceHeader} header or the Host \"{context.Request.Host}\"",
+                context.RequestAborted);
+        });
+
+        var inbound = Builder(listen, options.InboundPort, logging);
+        inbound.Services.AddHttpForwarder();
+        var inboundApp = inbound.Build();
+        inboundApp.MapForwarder("/{**catch-all}", $"http://127.0.0.1:{options.AppPort}", HttpVersionTransform.Apply);
+
+        var admin = Builder(listen, options.AdminPort, logging, http2Detection: false);
+        admin.Services.AddSingleton(options);
+        admin.Services.AddSingleton(holder);
+        admin.Services.AddSingleton(client);
+        admin.Services.AddHostedService(_ => client);
+        var adminApp = admin.Build();
+        adminApp.MapGet("/ready", () => holder.Current is null
+            ? Results.Text("no snapshot yet: waiting for the control plane", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text($"ready: revision {holder.Current.Revision}{(client.Connected ? "" : " (control plane unreachable; serving the last snapshot)")}"));
+        adminApp.MapGet("/config", () => holder.Current is { } current
+            ? Results.Text(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(current.Message), "application/json")
+            : Results.NotFound());
+
+        return new SidecarHost([outboundApp, inboundApp, adminApp]);
+    }
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        foreach (var app in _apps)
+            await app.StartAsync(ct).ConfigureAwait(false);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) =>
+        Task.WhenAny(_apps.Select(a => a.WaitForShutdownAsync(ct)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps.Reverse())
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static WebApplicationBuilder Builder(IPAddress listen, int port, Action<ILoggingBuilder>? logging, bool http2Detection = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        // The sidecar is configured by its flags alone: an appsettings.json that happens to sit in
+        // its working directory (an app's own) must not add Kestrel endpoints to its listeners.
+        builder.Configuration.Sources.Clear();
+        if (logging is not null)
+        {
+            builder.Logging.ClearProviders();
+            logging(builder.Logging);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            ProtocolDetection.Configure(kestrel);
+            // Bodies stream through; a proxy must not cap what the app and its peers agree on.
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(listen, port, l =>
+            {
+                if (http2Detection)
+                    l.UseDetection();
+            });
+        });
+        return builder;
+    }
+}

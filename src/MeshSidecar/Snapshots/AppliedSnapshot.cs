@@ -1,0 +1,23 @@
+using Mesh.Contracts.V1;
+using Mesh.Policy.Access;
+using Mesh.Policy.Faults;
+using Mesh.Policy.Resilience;
+using Mesh.Policy.Routing;
+
+namespace MeshSidecar.Snapshots;
+
+/// <summary>A destination service as this sidecar enforces it.</summary>
+internal sealed record ServiceRoute(
+    string Name,
+    CompiledRoutePolicy? Routes,
+    ResiliencePolicy? Resilience,
+    FaultPolicy? Faults,
+    IReadOnlyList<Mesh.Contracts.V1.Endpoint> Endpoints);
+
+/// <summary>A snapshot that passed validation: immutable, swapped whole.</summary>
+internal sealed record AppliedSnapshot(Snapshot Message, IReadOnlyDictionary<string, ServiceRoute> Services, AccessPolicy? Access)
+{
+    public long Revision => Message.Revision;
+
+    public string Hash => Message.Hash;
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using System.Text.Json;
+using Mesh.Store;
+using Mesh.Testing;
+using MeshSidecar;
+using MeshSidecar.Configuration;
+
+namespace Mesh.Integration.Tests;
+
+/// <summary>
+/// A small live mesh on loopback: the console, an app "orders" in v1 and v2 each behind its own
+/// sidecar, and a "frontend" sidecar that callers send their requests to.
+/// </summary>
+public sealed class MeshFixture : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _parts = [];
+    private TestDatabase _database = null!;
+
+    public KestrelConsole Console { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public SidecarOptions Frontend { get; private set; } = null!;
+
+    public SidecarOptions OrdersV1 { get; private set; } = null!;
+
+    public SidecarOptions OrdersV2 { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
+        Console = new KestrelConsole(_database, new Dictionary<string, string> { ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020" });
+        Console.StartServer();
+        Api = Console.CreateHttpClient();
+
+        var v1 = await StartAsync(await EchoApp.StartAsync("orders-v1"));
+        var v2 = await StartAsync(await EchoApp.StartAsync("orders-v2"));
+        OrdersV1 = await StartSidecarAsync("orders", v1.Port, "v1");
+        OrdersV2 = await StartSidecarAsync("orders", v2.Port, "v2");
+        Frontend = await StartSidecarAsync("frontend", KestrelConsole.FreePort(), "v1");
+        await WaitForAsync(Frontend, config => Endpoints(config, "orders") == 2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _parts.Count - 1; i >= 0; i--)
+            await _parts[i].DisposeAsync();
+        Api.Dispose();
+        await Console.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    public static HttpClient Client(SidecarOptions sidecar) =>
+        new() { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.OutboundPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task<long> PutAsync(string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        var response = await Api.PutAsync(path, content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
+    }
+
+    /// <summary>Polls a sidecar's /config until it satisfies the predicate; bounded to 15 s.</summary>
+    public static async Task<JsonElement> WaitForAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate)
+    {
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.AdminPort}/") };
+        var last = "";
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            var response = await admin.GetAsync("config");
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadAsStringAsync();
+                var config = JsonDocument.Parse(last).RootElement.Clone();
+                if (predicate(config))
+                    return config;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"sidecar {sidecar.EffectiveInstanceId} never got there; last config: {last}");
+    }
+
+    public static int Endpoints(JsonElement config, string service) =>
+        config.TryGetProperty("services", out var services)
+            ? services.EnumerateArray()
+                .Where(s => s.GetProperty("name").GetString() == service)
+                .SelectMany(s => s.TryGetProperty("endpoints", out var e) ? e.EnumerateArray() : Enumerable.Empty<JsonElement>())
+                .Count(e => e.TryGetProperty("healthy", out var h) && h.GetBoolean())
+            : 0;
+
+    public static long Revision(JsonElement config) =>
+        config.TryGetProperty("revision", out var revision) ? long.Parse(revision.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+    public async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, string version, string? stateDirectory = null)
+    {
+        var options = new SidecarOptions
+        {
+            Service = service,
+            AppPort = appPort,
+            ControlPlane = Console.ControlPlaneAddress,
+            Labels = new Dictionary<string, string> { ["version"] = version },
+            OutboundPort = KestrelConsole.FreePort(),
+            InboundPort = KestrelConsole.FreePort(),
+            AdminPort = KestrelConsole.FreePort(),
+            StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("mesh-sidecar-").FullName,
+        };
+        var host = SidecarHost.Create(options, logging => logging.ClearProviders());
+        await host.StartAsync();
+        await StartAsync(host);
+        return options;
+    }
+
+    private async Task<T> StartAsync<T>(T part)
+        where T : IAsyncDisposable
+    {
+        _parts.Add(part);
+        await Task.CompletedTask;
+        return part;
+    }
+}
