@@ -1,0 +1,1 @@
+Console.WriteLine("placeholder replaced by the benchmark helper");
