@@ -12,6 +12,8 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
 
     public DbSet<MeshState> MeshState => Set<MeshState>();
 
+    public DbSet<SidecarInstance> SidecarInstances => Set<SidecarInstance>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MeshDbContext).Assembly);

@@ -28,6 +28,7 @@ public static class StoreServiceCollectionExtensions
         services.AddDbContext<MeshDbContext>((sp, builder) =>
             Configure(builder, sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddScoped<ConfigStore>();
+        services.AddScoped<InstanceStore>();
         services.AddHostedService<StoreMigrator>();
         return services;
     }

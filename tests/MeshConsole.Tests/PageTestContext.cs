@@ -22,6 +22,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ConfigDocuments>();
         Services.AddDbContext<MeshDbContext>(builder => StoreServiceCollectionExtensions.Configure(builder, Database.Options));
         Services.AddScoped<ConfigStore>();
+        Services.AddScoped<InstanceStore>();
         Services.AddSingleton<StoreAccess>();
     }
 

@@ -153,6 +153,61 @@ namespace Mesh.Migrations.Postgres.Migrations
                             LatestRevision = 0L
                         });
                 });
+
+            modelBuilder.Entity("Mesh.Store.Entities.SidecarInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Build")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("build");
+
+                    b.Property<bool>("Connected")
+                        .HasColumnType("boolean")
+                        .HasColumnName("connected");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("connected_at");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("labels");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("service");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_sidecar_instances");
+
+                    b.HasIndex("Service")
+                        .HasDatabaseName("ix_sidecar_instances_service");
+
+                    b.ToTable("sidecar_instances", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

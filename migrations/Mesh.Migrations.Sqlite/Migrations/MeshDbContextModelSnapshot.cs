@@ -148,6 +148,61 @@ namespace Mesh.Migrations.Sqlite.Migrations
                             LatestRevision = 0L
                         });
                 });
+
+            modelBuilder.Entity("Mesh.Store.Entities.SidecarInstance", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Build")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("build");
+
+                    b.Property<bool>("Connected")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("connected");
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("connected_at");
+
+                    b.Property<string>("Labels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("labels");
+
+                    b.Property<DateTimeOffset>("LastSeen")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_seen");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("port");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_sidecar_instances");
+
+                    b.HasIndex("Service")
+                        .HasDatabaseName("ix_sidecar_instances_service");
+
+                    b.ToTable("sidecar_instances", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -27,8 +27,9 @@ public sealed class CompiledRoutePolicy
         _subsets = policy.Subsets.ToDictionary(s => s.Name, s => s.Labels, StringComparer.Ordinal);
         foreach (var header in policy.Rules.Select(r => r.Match).OfType<RouteMatch>().SelectMany(m => m.Headers.Values))
         {
+            // The whole value must match, as Envoy's safe_regex does: "beta" does not match "not-beta".
             if (header.Regex is { } pattern && !_patterns.ContainsKey(pattern))
-                _patterns[pattern] = FieldRules.CompilePattern(pattern);
+                _patterns[pattern] = FieldRules.CompilePattern($"^(?:{pattern})$");
         }
     }
 

@@ -36,7 +36,7 @@ public static class PolicyJson
             MaxDepth = 32,
             // Empty lists and maps mean "none" and read back as empty: leaving them out keeps stored
             // documents and their diffs to what the operator actually set.
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections } },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyCollections, SortMapKeys } },
         };
         options.Converters.Add(new OffsetDateTimeConverter());
         options.Converters.Add(new KebabCaseEnumConverter<AccessAction>());
@@ -46,6 +46,33 @@ public static class PolicyJson
         options.MakeReadOnly();
         return options;
     }
+
+    /// <summary>
+    /// Maps (labels, header conditions) are written in ordinal key order, so one document always has
+    /// one text, however it was written and whatever order Postgres jsonb gave its keys back in.
+    /// </summary>
+    private static void SortMapKeys(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.Get is not { } get || !property.PropertyType.IsGenericType
+                || property.PropertyType.GetGenericTypeDefinition() != typeof(IReadOnlyDictionary<,>)
+                || property.PropertyType.GetGenericArguments()[0] != typeof(string))
+            {
+                continue;
+            }
+
+            var sort = typeof(PolicyJson).GetMethod(nameof(Sorted), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(property.PropertyType.GetGenericArguments()[1])
+                .CreateDelegate<Func<object?, object?>>();
+            property.Get = owner => sort(get(owner));
+        }
+    }
+
+    private static object? Sorted<TValue>(object? map) =>
+        map is IReadOnlyDictionary<string, TValue> { Count: > 1 } dictionary
+            ? new SortedDictionary<string, TValue>(dictionary.ToDictionary(), StringComparer.Ordinal)
+            : map;
 
     private static void OmitEmptyCollections(JsonTypeInfo type)
     {

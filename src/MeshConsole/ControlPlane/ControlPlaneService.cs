@@ -26,7 +26,7 @@ internal sealed partial class ControlPlaneService(
         if (errors.Count > 0)
             throw Invalid(string.Join("; ", errors));
 
-        using var session = registry.Connect(first.Hello);
+        using var session = await registry.ConnectAsync(first.Hello).ConfigureAwait(false);
         LogConnected(logger, session.InstanceId, first.Hello.Service);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ended);
         var writing = WriteAsync(session, responseStream, both.Token);
@@ -42,7 +42,7 @@ internal sealed partial class ControlPlaneService(
         }
         finally
         {
-            registry.Disconnect(session);
+            await registry.DisconnectAsync(session).ConfigureAwait(false);
             await both.CancelAsync().ConfigureAwait(false);
             await writing.ConfigureAwait(false);
             LogDisconnected(logger, session.InstanceId);

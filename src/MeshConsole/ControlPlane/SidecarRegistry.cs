@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Mesh.Contracts.V1;
 using Mesh.Policy.Snapshots;
+using Mesh.Store;
+using Mesh.Store.Entities;
 using Microsoft.Extensions.Options;
 
 namespace MeshConsole.ControlPlane;
@@ -8,9 +11,11 @@ namespace MeshConsole.ControlPlane;
 /// <summary>
 /// The live sessions of the mesh's sidecars: who is there, healthy or not, and what each applied.
 /// Service discovery reads its endpoints. Raises <see cref="Changed"/> when membership or health
-/// changes, so the publisher recompiles the snapshot.
+/// changes, so the publisher recompiles the snapshot. Instances are also written to the store, so
+/// a restarted console keeps handing out their endpoints until they reconnect.
 /// </summary>
-internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOptions> options)
+internal sealed partial class SidecarRegistry(
+    TimeProvider time, IOptions<ControlPlaneOptions> options, IServiceScopeFactory scopes, ILogger<SidecarRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, SidecarSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _lastHealth = new(StringComparer.Ordinal);
@@ -23,7 +28,61 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
 
     public void ReportStatusChange() => StatusChanged?.Invoke();
 
-    public SidecarSession Connect(Hello hello)
+    /// <summary>
+    /// Loads the instances a previous run knew, as disconnected but healthy for one grace time from
+    /// now: their sidecars are still serving and are reconnecting.
+    /// </summary>
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var instance in await UseStoreAsync(s => s.ListAsync(ct)).ConfigureAwait(false) ?? [])
+        {
+            if (now - instance.LastSeen > options.Value.RemoveAfter)
+                continue;
+            var hello = new Hello
+            {
+                Service = instance.Service,
+                InstanceId = instance.InstanceId,
+                Address = instance.Address,
+                InboundPort = (uint)instance.Port,
+                SidecarBuild = instance.Build,
+            };
+            foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(instance.Labels) ?? [])
+                hello.Labels[key] = value;
+            var session = new SidecarSession(hello, instance.ConnectedAt);
+            session.Seen(now);
+            session.End(now);
+            _sessions.TryAdd(instance.InstanceId, session);
+            _lastHealth[instance.InstanceId] = true;
+        }
+    }
+
+    public async Task<SidecarSession> ConnectAsync(Hello hello)
+    {
+        var session = Connect(hello);
+        await UseStoreAsync(s => s.UpsertAsync(new SidecarInstance
+        {
+            InstanceId = hello.InstanceId,
+            Service = hello.Service,
+            Address = hello.Address,
+            Port = (int)hello.InboundPort,
+            Labels = JsonSerializer.Serialize(hello.Labels),
+            Build = hello.SidecarBuild,
+            ConnectedAt = session.ConnectedAt,
+            LastSeen = session.ConnectedAt,
+            Connected = true,
+        })).ConfigureAwait(false);
+        return session;
+    }
+
+    public async Task DisconnectAsync(SidecarSession session)
+    {
+        Disconnect(session);
+        if (_sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
+            await UseStoreAsync(s => s.MarkDisconnectedAsync(session.InstanceId, time.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    private SidecarSession Connect(Hello hello)
     {
         var session = new SidecarSession(hello, time.GetUtcNow());
         SidecarSession? superseded = null;
@@ -40,7 +99,7 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
         return session;
     }
 
-    public void Disconnect(SidecarSession session)
+    private void Disconnect(SidecarSession session)
     {
         session.End(time.GetUtcNow());
         if (_sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
@@ -88,6 +147,7 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
             {
                 _lastHealth.TryRemove(id, out _);
                 session.Dispose();
+                _ = UseStoreAsync(s => s.DeleteAsync(id));
                 changed = true;
                 continue;
             }
@@ -104,6 +164,40 @@ internal sealed class SidecarRegistry(TimeProvider time, IOptions<ControlPlaneOp
             StatusChanged?.Invoke();
         }
     }
+
+    /// <summary>
+    /// The store only helps a restarted console; a write that fails is logged, never fatal to a
+    /// live session, whose truth is in memory.
+    /// </summary>
+    private async Task UseStoreAsync(Func<InstanceStore, Task> write)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await write(scope.ServiceProvider.GetRequiredService<InstanceStore>()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStoreFailed(logger, ex);
+        }
+    }
+
+    private async Task<T?> UseStoreAsync<T>(Func<InstanceStore, Task<T>> read)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await read(scope.ServiceProvider.GetRequiredService<InstanceStore>()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStoreFailed(logger, ex);
+            return default;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the sidecar registry in the store; live sessions are unaffected")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception);
 
     /// <summary>
     /// Healthy while heard from within the grace time. A lost stream does not make an instance

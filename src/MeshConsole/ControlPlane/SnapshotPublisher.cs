@@ -53,6 +53,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     /// <summary>Compiles the first snapshot before the console takes streams; if the store cannot answer yet, the loop retries.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        await _registry.RestoreAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _current = await CompileAsync(cancellationToken).ConfigureAwait(false);

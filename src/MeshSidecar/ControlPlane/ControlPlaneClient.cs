@@ -17,7 +17,8 @@ internal sealed partial class ControlPlaneClient(
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _firstRetry = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan _maxRetry = TimeSpan.FromSeconds(15);
+    // Well inside the console's heartbeat grace (15 s), so a console restart never outlasts it.
+    private static readonly TimeSpan _maxRetry = TimeSpan.FromSeconds(5);
 
     /// <summary>True while a stream to the console is open.</summary>
     public bool Connected { get; private set; }

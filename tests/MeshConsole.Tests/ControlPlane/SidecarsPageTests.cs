@@ -25,12 +25,12 @@ public sealed class SidecarsPageTests : PageTestContext
     }
 
     [Fact]
-    public void SidecarConnects_PageRedrawsWithItsRowWithinTheThrottle()
+    public async Task SidecarConnects_PageRedrawsWithItsRowWithinTheThrottle()
     {
         AddControlPlane();
         var page = Render<SidecarsPage>();
 
-        Registry.Connect(new Hello { Service = "orders", InstanceId = "orders-1", Address = "127.0.0.1", InboundPort = 15006, Labels = { ["version"] = "v2" } });
+        await Registry.ConnectAsync(new Hello { Service = "orders", InstanceId = "orders-1", Address = "127.0.0.1", InboundPort = 15006, Labels = { ["version"] = "v2" } });
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=sidecars-table] tbody tr")), TimeSpan.FromSeconds(5));
         var row = page.Find("[data-testid=sidecars-table] tbody tr").TextContent;

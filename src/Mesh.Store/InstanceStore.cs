@@ -1,0 +1,29 @@
+using Mesh.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mesh.Store;
+
+/// <summary>Keeps the registry's instances across console restarts.</summary>
+public sealed class InstanceStore(MeshDbContext db)
+{
+    public async Task<IReadOnlyList<SidecarInstance>> ListAsync(CancellationToken ct = default) =>
+        await db.SidecarInstances.AsNoTracking().OrderBy(i => i.InstanceId).ToListAsync(ct).ConfigureAwait(false);
+
+    public async Task UpsertAsync(SidecarInstance instance, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var existing = await db.SidecarInstances.SingleOrDefaultAsync(i => i.InstanceId == instance.InstanceId, ct).ConfigureAwait(false);
+        if (existing is null)
+            db.SidecarInstances.Add(instance);
+        else
+            db.Entry(existing).CurrentValues.SetValues(instance);
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+    }
+
+    public Task MarkDisconnectedAsync(string instanceId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.SidecarInstances.Where(i => i.InstanceId == instanceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Connected, false).SetProperty(i => i.LastSeen, at), ct);
+
+    public Task DeleteAsync(string instanceId, CancellationToken ct = default) =>
+        db.SidecarInstances.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(ct);
+}
