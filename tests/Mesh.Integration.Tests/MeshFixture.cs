@@ -14,6 +14,7 @@ namespace Mesh.Integration.Tests;
 public sealed class MeshFixture : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _parts = [];
+    private readonly Dictionary<SidecarOptions, SidecarHost> _sidecars = [];
     private TestDatabase _database = null!;
 
     public KestrelConsole Console { get; private set; } = null!;
@@ -39,6 +40,30 @@ public sealed class MeshFixture : IAsyncLifetime
         OrdersV2 = await StartSidecarAsync("orders", v2.Port, "v2");
         Frontend = await StartSidecarAsync("frontend", KestrelConsole.FreePort(), "v1");
         await WaitForAsync(Frontend, config => Endpoints(config, "orders") == 2);
+    }
+
+    /// <summary>Stops the console as a crash would leave the sidecars: without a goodbye.</summary>
+    public async Task StopConsoleAsync()
+    {
+        Api.Dispose();
+        await Console.DisposeAsync();
+    }
+
+    /// <summary>Starts a console again on the same addresses and store.</summary>
+    public void RestartConsole()
+    {
+        Console = new KestrelConsole(_database, Console.Settings, Console.HttpAddress, Console.ControlPlaneAddress);
+        Console.StartServer();
+        Api = Console.CreateHttpClient();
+    }
+
+    /// <summary>Stops a sidecar started by this fixture.</summary>
+    public async Task StopSidecarAsync(SidecarOptions options)
+    {
+        var host = _sidecars[options];
+        _parts.Remove(host);
+        _sidecars.Remove(options);
+        await host.DisposeAsync();
     }
 
     public async Task DisposeAsync()
@@ -97,7 +122,7 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, string version, string? stateDirectory = null)
     {
-        var options = new SidecarOptions
+        var options = await StartSidecarAsync(new SidecarOptions
         {
             Service = service,
             AppPort = appPort,
@@ -107,9 +132,16 @@ public sealed class MeshFixture : IAsyncLifetime
             InboundPort = KestrelConsole.FreePort(),
             AdminPort = KestrelConsole.FreePort(),
             StateDirectory = stateDirectory ?? Directory.CreateTempSubdirectory("mesh-sidecar-").FullName,
-        };
+        });
+        return options;
+    }
+
+    /// <summary>Starts a sidecar with exactly these options (e.g. again after a stop, same ports and state).</summary>
+    public async Task<SidecarOptions> StartSidecarAsync(SidecarOptions options)
+    {
         var host = SidecarHost.Create(options, logging => logging.ClearProviders());
         await host.StartAsync();
+        _sidecars[options] = host;
         await StartAsync(host);
         return options;
     }

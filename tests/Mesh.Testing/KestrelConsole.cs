@@ -11,14 +11,18 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public KestrelConsole(TestDatabase database, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>A console on fresh ports, or on the given ones (to restart a console where it was).</summary>
+    public KestrelConsole(
+        TestDatabase database, IReadOnlyDictionary<string, string>? settings = null, Uri? httpAddress = null, Uri? controlPlaneAddress = null)
     {
         _database = database;
         _settings = settings ?? new Dictionary<string, string>();
-        HttpAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        ControlPlaneAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        HttpAddress = httpAddress ?? new Uri($"http://127.0.0.1:{FreePort()}");
+        ControlPlaneAddress = controlPlaneAddress ?? new Uri($"http://127.0.0.1:{FreePort()}");
         UseKestrel();
     }
+
+    public IReadOnlyDictionary<string, string> Settings => _settings;
 
     public Uri HttpAddress { get; }
 

@@ -20,7 +20,9 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
 
     public MeshProxyConfigProvider(SnapshotHolder holder)
     {
-        _config = holder.Current is { } current ? Build(current) : MeshProxyConfig.Empty;
+        // Never a shared empty config: its change token fires once, for good, and YARP would reload
+        // forever on a config whose token has already fired.
+        _config = holder.Current is { } current ? Build(current) : new MeshProxyConfig([], []);
         holder.Applied += snapshot =>
         {
             var previous = _config;
@@ -89,8 +91,6 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
     internal sealed class MeshProxyConfig(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
     {
         private readonly CancellationTokenSource _changed = new();
-
-        public static MeshProxyConfig Empty { get; } = new([], []);
 
         public IReadOnlyList<RouteConfig> Routes => routes;
 
