@@ -1,12 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Mesh.Store;
 
 /// <summary>
-/// Announces committed revisions to whoever recompiles from them (the control plane). Raised after
-/// the commit, never inside the transaction; handlers must be quick and must not throw.
+/// Announces committed revisions and registry changes to whoever recompiles from them (the control
+/// plane): those of this process directly, those of other replicas through Postgres NOTIFY.
+/// Handlers must be quick and must not throw.
 /// </summary>
 public sealed class ConfigChangeFeed
 {
+    /// <summary>The Postgres channel replicas notify each other on.</summary>
+    public const string Channel = "mesh_changes";
+
+    /// <summary>Payload prefix of a committed revision ("config:42").</summary>
+    public const string ConfigPrefix = "config:";
+
+    /// <summary>Payload of a registry change.</summary>
+    public const string RegistryPayload = "registry";
+
     public event Action<long>? Committed;
 
+    public event Action? RegistryChanged;
+
     public void Publish(long revision) => Committed?.Invoke(revision);
+
+    public void PublishRegistryChange() => RegistryChanged?.Invoke();
+
+    /// <summary>Sends <paramref name="payload"/> to the other replicas when the store is Postgres; delivered at commit.</summary>
+    internal static async Task NotifyReplicasAsync(MeshDbContext db, string payload, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", ct).ConfigureAwait(false);
+    }
 }

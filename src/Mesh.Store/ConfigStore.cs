@@ -161,6 +161,7 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         };
         db.ConfigRevisions.Add(revision);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.ConfigPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
         db.ChangeTracker.Clear();
         changes?.Publish(number);

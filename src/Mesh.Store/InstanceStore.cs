@@ -18,12 +18,24 @@ public sealed class InstanceStore(MeshDbContext db)
         else
             db.Entry(existing).CurrentValues.SetValues(instance);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.RegistryPayload, ct).ConfigureAwait(false);
     }
 
-    public Task MarkDisconnectedAsync(string instanceId, DateTimeOffset at, CancellationToken ct = default) =>
-        db.SidecarInstances.Where(i => i.InstanceId == instanceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Connected, false).SetProperty(i => i.LastSeen, at), ct);
+    public async Task MarkDisconnectedAsync(string instanceId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await db.SidecarInstances.Where(i => i.InstanceId == instanceId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Connected, false).SetProperty(i => i.LastSeen, at), ct).ConfigureAwait(false);
+        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.RegistryPayload, ct).ConfigureAwait(false);
+    }
 
-    public Task DeleteAsync(string instanceId, CancellationToken ct = default) =>
-        db.SidecarInstances.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(ct);
+    /// <summary>Records that the instance was heard from; no notification, as other replicas judge health by time.</summary>
+    public Task TouchAsync(string instanceId, DateTimeOffset at, CancellationToken ct = default) =>
+        db.SidecarInstances.Where(i => i.InstanceId == instanceId && i.Connected)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeen, at), ct);
+
+    public async Task DeleteAsync(string instanceId, CancellationToken ct = default)
+    {
+        await db.SidecarInstances.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.RegistryPayload, ct).ConfigureAwait(false);
+    }
 }

@@ -35,7 +35,7 @@ internal sealed partial class ControlPlaneService(
         try
         {
             while (await requestStream.MoveNext(both.Token).ConfigureAwait(false))
-                Receive(session, requestStream.Current);
+                await ReceiveAsync(session, requestStream.Current).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (both.IsCancellationRequested)
         {
@@ -49,7 +49,7 @@ internal sealed partial class ControlPlaneService(
         }
     }
 
-    private void Receive(SidecarSession session, SidecarMessage message)
+    private async Task ReceiveAsync(SidecarSession session, SidecarMessage message)
     {
         var now = time.GetUtcNow();
         switch (message.KindCase)
@@ -66,7 +66,7 @@ internal sealed partial class ControlPlaneService(
                 registry.ReportStatusChange();
                 break;
             case SidecarMessage.KindOneofCase.Heartbeat:
-                session.Seen(now);
+                await registry.HeardAsync(session).ConfigureAwait(false);
                 break;
             case SidecarMessage.KindOneofCase.Hello:
                 throw Invalid("hello: sent twice on one stream");

@@ -15,10 +15,14 @@ namespace MeshConsole.ControlPlane;
 /// a restarted console keeps handing out their endpoints until they reconnect.
 /// </summary>
 internal sealed partial class SidecarRegistry(
-    TimeProvider time, IOptions<ControlPlaneOptions> options, IServiceScopeFactory scopes, ILogger<SidecarRegistry> logger)
+    TimeProvider time, IOptions<ControlPlaneOptions> options, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime,
+    ILogger<SidecarRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, SidecarSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _lastHealth = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastTouched = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private volatile bool _hasRemote;
 
     /// <summary>Membership or health changed: the snapshot must be recompiled.</summary>
     public event Action? Changed;
@@ -27,35 +31,6 @@ internal sealed partial class SidecarRegistry(
     public event Action? StatusChanged;
 
     public void ReportStatusChange() => StatusChanged?.Invoke();
-
-    /// <summary>
-    /// Loads the instances a previous run knew, as disconnected but healthy for one grace time from
-    /// now: their sidecars are still serving and are reconnecting.
-    /// </summary>
-    public async Task RestoreAsync(CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        foreach (var instance in await UseStoreAsync(s => s.ListAsync(ct)).ConfigureAwait(false) ?? [])
-        {
-            if (now - instance.LastSeen > options.Value.RemoveAfter)
-                continue;
-            var hello = new Hello
-            {
-                Service = instance.Service,
-                InstanceId = instance.InstanceId,
-                Address = instance.Address,
-                InboundPort = (uint)instance.Port,
-                SidecarBuild = instance.Build,
-            };
-            foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(instance.Labels) ?? [])
-                hello.Labels[key] = value;
-            var session = new SidecarSession(hello, instance.ConnectedAt);
-            session.Seen(now);
-            session.End(now);
-            _sessions.TryAdd(instance.InstanceId, session);
-            _lastHealth[instance.InstanceId] = true;
-        }
-    }
 
     public async Task<SidecarSession> ConnectAsync(Hello hello)
     {
@@ -78,6 +53,10 @@ internal sealed partial class SidecarRegistry(
     public async Task DisconnectAsync(SidecarSession session)
     {
         Disconnect(session);
+        // When the console is the one leaving, its sidecars have not: the store keeps them connected,
+        // so the next console (or another replica) goes on handing out their endpoints.
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+            return;
         if (_sessions.TryGetValue(session.InstanceId, out var current) && ReferenceEquals(current, session))
             await UseStoreAsync(s => s.MarkDisconnectedAsync(session.InstanceId, time.GetUtcNow())).ConfigureAwait(false);
     }
@@ -112,15 +91,58 @@ internal sealed partial class SidecarRegistry(
     public IReadOnlyList<SidecarSession> Connected() =>
         _sessions.Values.Where(s => s.DisconnectedAt is null).ToList();
 
-    /// <summary>Every known instance with its health: what service discovery hands out.</summary>
-    public IReadOnlyList<InstanceEndpoint> Endpoints()
+    /// <summary>
+    /// Every known instance with its health: what service discovery hands out. Live local sessions
+    /// first; then instances the store says are connected elsewhere (another replica, or this one
+    /// before a restart), healthy while heard from within the grace, counted from our own start at
+    /// the earliest; then local sessions that are gone but within their grace.
+    /// </summary>
+    public async Task<IReadOnlyList<InstanceEndpoint>> EndpointsAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        return _sessions.Values
-            .Select(s => new InstanceEndpoint(
-                s.Hello.Service, s.InstanceId, s.Hello.Address, (int)s.Hello.InboundPort,
-                new Dictionary<string, string>(s.Hello.Labels), IsHealthy(s, now)))
-            .ToList();
+        var grace = options.Value.HeartbeatGrace;
+        var endpoints = new Dictionary<string, InstanceEndpoint>(StringComparer.Ordinal);
+        foreach (var session in _sessions.Values.Where(s => s.DisconnectedAt is null))
+            endpoints[session.InstanceId] = Endpoint(session.Hello, IsHealthy(session, now));
+
+        var remote = false;
+        foreach (var row in await UseStoreAsync(s => s.ListAsync(ct)).ConfigureAwait(false) ?? [])
+        {
+            if (!row.Connected || endpoints.ContainsKey(row.InstanceId))
+                continue;
+            var heard = row.LastSeen > _startedAt ? row.LastSeen : _startedAt;
+            endpoints[row.InstanceId] = Endpoint(ToHello(row), now - heard <= grace);
+            remote = true;
+        }
+
+        foreach (var session in _sessions.Values.Where(s => s.DisconnectedAt is not null))
+            endpoints.TryAdd(session.InstanceId, Endpoint(session.Hello, IsHealthy(session, now)));
+
+        _hasRemote = remote;
+        return [.. endpoints.Values];
+    }
+
+    /// <summary>Records a heartbeat; the store hears of it a few times per grace, enough for other replicas to judge health.</summary>
+    public async Task HeardAsync(SidecarSession session)
+    {
+        var now = time.GetUtcNow();
+        session.Seen(now);
+        var last = _lastTouched.GetValueOrDefault(session.InstanceId);
+        if (now - last < options.Value.HeartbeatGrace / 3)
+            return;
+        _lastTouched[session.InstanceId] = now;
+        await UseStoreAsync(s => s.TouchAsync(session.InstanceId, now)).ConfigureAwait(false);
+    }
+
+    private static InstanceEndpoint Endpoint(Hello hello, bool healthy) => new(
+        hello.Service, hello.InstanceId, hello.Address, (int)hello.InboundPort, new Dictionary<string, string>(hello.Labels), healthy);
+
+    private static Hello ToHello(SidecarInstance row)
+    {
+        var hello = new Hello { Service = row.Service, InstanceId = row.InstanceId, Address = row.Address, InboundPort = (uint)row.Port, SidecarBuild = row.Build };
+        foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(row.Labels) ?? [])
+            hello.Labels[key] = value;
+        return hello;
     }
 
     public IReadOnlyList<SidecarStatus> Statuses(MeshSnapshot latest)
@@ -162,6 +184,11 @@ internal sealed partial class SidecarRegistry(
         {
             Changed?.Invoke();
             StatusChanged?.Invoke();
+        }
+        else if (_hasRemote)
+        {
+            // Instances on other replicas turn unhealthy by time alone: look again every sweep.
+            Changed?.Invoke();
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
         _options = options.Value;
         _logger = logger;
         _changes.Committed += OnCommitted;
+        _changes.RegistryChanged += Trigger;
         _registry.Changed += Trigger;
     }
 
@@ -46,6 +47,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     public override void Dispose()
     {
         _changes.Committed -= OnCommitted;
+        _changes.RegistryChanged -= Trigger;
         _registry.Changed -= Trigger;
         base.Dispose();
     }
@@ -53,7 +55,6 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     /// <summary>Compiles the first snapshot before the console takes streams; if the store cannot answer yet, the loop retries.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await _registry.RestoreAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _current = await CompileAsync(cancellationToken).ConfigureAwait(false);
@@ -126,7 +127,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
         return SnapshotCompiler.Compile(
             revision,
             documents.Select(d => new SnapshotDocument(d.Kind, d.Target, d.Spec)).ToList(),
-            _registry.Endpoints());
+            await _registry.EndpointsAsync(ct).ConfigureAwait(false));
     }
 
     private async Task SweepAsync(PeriodicTimer timer, CancellationToken ct)

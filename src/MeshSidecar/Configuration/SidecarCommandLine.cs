@@ -47,18 +47,23 @@ public static class SidecarCommandLine
         ArgumentNullException.ThrowIfNull(environment);
         var errors = new List<string>();
         var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var missingValues = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
         {
             var flag = args[i];
+            var hasValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
             if (!_variables.ContainsKey(flag))
             {
                 errors.Add($"{flag}: unknown flag");
+                // Skip its value too, so one typo is one error.
+                i += hasValue ? 1 : 0;
                 continue;
             }
 
-            if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+            if (!hasValue)
             {
                 errors.Add($"{flag}: needs a value");
+                missingValues.Add(flag);
                 continue;
             }
 
@@ -76,12 +81,12 @@ public static class SidecarCommandLine
         string? Value(string flag) => values.TryGetValue(flag, out var list) ? list[^1] : environment(_variables[flag]);
 
         var service = Value("--service");
-        if (service is null)
+        if (service is null && !missingValues.Contains("--service"))
             errors.Add("--service: required");
         else if (FieldRules.DnsLabel(service) is { } serviceError)
             errors.Add($"--service: {serviceError}");
 
-        var appPort = Port("--app-port", Value("--app-port"), null, errors);
+        var appPort = missingValues.Contains("--app-port") ? null : Port("--app-port", Value("--app-port"), null, errors);
         var labels = Labels(values.TryGetValue("--label", out var given) ? given : SplitList(environment(_variables["--label"])), errors);
         var controlPlane = Value("--control-plane") ?? "http://127.0.0.1:15010";
         if (!Uri.TryCreate(controlPlane, UriKind.Absolute, out var controlPlaneUri) || controlPlaneUri.Scheme is not ("http" or "https"))

@@ -68,7 +68,8 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
                         e => e.InstanceId,
                         e => new DestinationConfig
                         {
-                            Address = $"http://{e.Address}:{e.Port}",
+                            // UriBuilder puts IPv6 addresses in brackets: http://[fd00::1]:15006.
+                            Address = new UriBuilder(Uri.UriSchemeHttp, e.Address, (int)e.Port).Uri.ToString().TrimEnd('/'),
                             Metadata = new Dictionary<string, string>(e.Labels),
                         },
                         StringComparer.Ordinal),

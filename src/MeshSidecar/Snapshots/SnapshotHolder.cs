@@ -71,8 +71,9 @@ internal sealed partial class SnapshotHolder(SidecarOptions options, TimeProvide
             File.WriteAllBytes(temporary, message.ToByteArray());
             File.Move(temporary, options.SnapshotPath, overwrite: true);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // The snapshot is in force either way; only a restart without the console loses it.
             LogNotPersisted(logger, options.SnapshotPath, ex);
         }
     }

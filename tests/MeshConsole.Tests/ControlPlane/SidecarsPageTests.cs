@@ -4,6 +4,7 @@ using Mesh.Contracts.V1;
 using Mesh.Store;
 using MeshConsole.ControlPlane;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ public sealed class SidecarsPageTests : PageTestContext
     {
         Services.AddSingleton(Options.Create(new ControlPlaneOptions()));
         Services.AddSingleton<ConfigChangeFeed>();
+        Services.AddSingleton<IHostApplicationLifetime>(new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance));
         Services.AddSingleton<SidecarRegistry>();
         Services.AddSingleton(sp => new SnapshotPublisher(
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<SidecarRegistry>(),

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs MeshConsole with the demo mesh: the console on http://127.0.0.1:8080 (SQLite in
+# src/MeshConsole/data), then a small shop of services, each beside its own sidecar, with a steady
+# trickle of traffic. Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+dotnet build src/MeshConsole --nologo -v q
+dotnet build src/Mesh.Demo --nologo -v q
+dotnet run --no-build --project src/MeshConsole &
+console=$!
+trap 'kill "$console" 2>/dev/null || true; wait "$console" 2>/dev/null || true' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  if curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$console" 2>/dev/null; then echo "run.sh: the console exited; see its output above" >&2; exit 1; fi
+  sleep 0.5
+done
+
+echo "run.sh: console ready on http://127.0.0.1:8080; starting the demo mesh"
+dotnet run --no-build --project src/Mesh.Demo -- "$@"

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MeshSidecar;
+using MeshSidecar.Configuration;
+
+namespace Mesh.Demo;
+
+/// <summary>Starts the shop's apps and their sidecars, declares the services in the console, and sends traffic.</summary>
+public sealed partial class DemoMesh(Uri console, Uri controlPlane, ILogger logger) : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _running = [];
+    private int _loadgenPort;
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        foreach (var service in ShopService.Shop)
+        {
+            var appPort = FreePort();
+            var sidecar = await StartSidecarAsync(service.Name, service.Version, appPort, ct);
+            _running.Add(await service.StartAsync(appPort, sidecar.OutboundPort));
+        }
+
+        // Traffic enters the mesh through a sidecar of its own, so the graph shows where it comes from.
+        _loadgenPort = (await StartSidecarAsync("loadgen", "v1", FreePort(), ct)).OutboundPort;
+        await DeclareAsync(ct);
+    }
+
+    /// <summary>Calls the frontend through the mesh, <paramref name="perSecond"/> times a second, until cancelled.</summary>
+    public async Task SendTrafficAsync(double perSecond, CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_loadgenPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / perSecond));
+        long sent = 0, failed = 0;
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/") { Headers = { { "X-Mesh-Service", "frontend" } } };
+                using var response = await client.SendAsync(request, ct).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                    failed++;
+            }
+            catch (HttpRequestException)
+            {
+                failed++;
+            }
+
+            if (++sent % 300 == 0)
+                LogTraffic(logger, sent, failed);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _running.Count - 1; i >= 0; i--)
+            await _running[i].DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<SidecarOptions> StartSidecarAsync(string service, string version, int appPort, CancellationToken ct)
+    {
+        var options = new SidecarOptions
+        {
+            Service = service,
+            AppPort = appPort,
+            ControlPlane = controlPlane,
+            Labels = new Dictionary<string, string> { ["version"] = version },
+            OutboundPort = FreePort(),
+            InboundPort = FreePort(),
+            AdminPort = FreePort(),
+            InstanceId = $"{service}-{version}",
+            StateDirectory = Path.Combine(Path.GetTempPath(), "mesh-demo", $"{service}-{version}"),
+        };
+        var host = SidecarHost.Create(options, logging => logging.AddFilter(_ => false));
+        await host.StartAsync(ct).ConfigureAwait(false);
+        _running.Add(host);
+        return options;
+    }
+
+    /// <summary>Creates the shop's services and the orders canary (90% v1, 10% v2) unless they exist already.</summary>
+    private async Task DeclareAsync(CancellationToken ct)
+    {
+        using var api = new HttpClient { BaseAddress = console };
+        foreach (var name in ShopService.Shop.Select(s => s.Name).Append("loadgen").Distinct())
+            await PutIfAbsentAsync(api, $"api/services/{name}", $$"""{"owner":"demo","description":"demo shop: {{name}}","version":0,"reason":"demo mesh"}""", ct);
+        await PutIfAbsentAsync(api, "api/services/orders/routes", """
+            { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
+              "rules": [
+                { "name": "beta-users", "match": {"headers": {"x-user-group": {"exact": "beta"}}},
+                  "destinations": [ {"subset":"v2","weight":100} ] },
+                { "destinations": [ {"subset":"v1","weight":90}, {"subset":"v2","weight":10} ] } ],
+              "version": 0, "reason": "demo mesh: canary orders v2 at 10%" }
+            """, ct);
+    }
+
+    private async Task PutIfAbsentAsync(HttpClient api, string path, string json, CancellationToken ct)
+    {
+        if ((await api.GetAsync(path, ct).ConfigureAwait(false)).IsSuccessStatusCode)
+            return;
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        var response = await api.PutAsync(path, content, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            LogDeclareFailed(logger, path, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic: {Sent} requests sent, {Failed} failed")]
+    private static partial void LogTraffic(ILogger logger, long sent, long failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not declare {Path}: {Status} {Body}")]
+    private static partial void LogDeclareFailed(ILogger logger, string path, int status, string body);
+}

@@ -1,0 +1,37 @@
+using Mesh.Demo;
+
+// Flags: --console URL (REST, default http://127.0.0.1:8080), --control-plane URL (default
+// http://127.0.0.1:15010), --rate N (requests per second into the frontend, default 5).
+var flags = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+var unknown = flags.Keys.Except(["--console", "--control-plane", "--rate"]).ToList();
+if (unknown.Count > 0 || args.Length % 2 != 0
+    || !Uri.TryCreate(flags.GetValueOrDefault("--console", "http://127.0.0.1:8080"), UriKind.Absolute, out var console)
+    || !Uri.TryCreate(flags.GetValueOrDefault("--control-plane", "http://127.0.0.1:15010"), UriKind.Absolute, out var controlPlane)
+    || !double.TryParse(flags.GetValueOrDefault("--rate", "5"), System.Globalization.CultureInfo.InvariantCulture, out var rate) || rate is <= 0 or > 1000)
+{
+    Console.Error.WriteLine($"Mesh.Demo: bad arguments{(unknown.Count > 0 ? $" (unknown: {string.Join(", ", unknown)})" : "")}");
+    Console.Error.WriteLine("Usage: Mesh.Demo [--console URL] [--control-plane URL] [--rate REQUESTS_PER_SECOND (0-1000]]");
+    return 2;
+}
+
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+var logger = loggers.CreateLogger("Mesh.Demo");
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+await using var demo = new DemoMesh(console, controlPlane, logger);
+await demo.StartAsync(stop.Token);
+Console.WriteLine($"Demo mesh running: {ShopService.Shop.Count} shop instances with sidecars, {rate} requests/s into the frontend. Ctrl-C stops it.");
+try
+{
+    await demo.SendTrafficAsync(rate, stop.Token);
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+}
+
+return 0;
