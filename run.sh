@@ -12,7 +12,7 @@ console=$!
 trap 'kill "$console" 2>/dev/null || true; wait "$console" 2>/dev/null || true' EXIT INT TERM
 
 for _ in $(seq 1 120); do
-  if curl -fsS http://127.0.0.1:8080/healthz >/dev/null 2>&1; then break; fi
+  if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then break; fi
   if ! kill -0 "$console" 2>/dev/null; then echo "run.sh: the console exited; see its output above" >&2; exit 1; fi
   sleep 0.5
 done

@@ -41,6 +41,7 @@ public sealed class EchoApp : IAsyncDisposable
         builder.Services.AddSingleton(new Identity(name));
         var app = builder.Build();
         app.MapGet("/hello", (HttpContext context) => $"{name} over {context.Request.Protocol}");
+        app.MapGet("/traceparent", (HttpContext context) => context.Request.Headers.TraceParent.ToString());
         // Uploads are hashed as they stream in; downloads stream out a pattern the caller can rebuild.
         app.MapPost("/digest", async (HttpContext context) =>
         {

@@ -50,6 +50,22 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
     }
 
     [Fact]
+    public async Task TraceParent_ReachesTheAppInTheSameTrace()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var client = MeshFixture.Client(mesh.Frontend);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "traceparent")
+        {
+            Headers = { { "X-Mesh-Service", "orders" }, { "traceparent", $"00-{traceId}-00f067aa0ba902b7-01" } },
+        };
+
+        var seen = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        // Each hop may add its own span, but the trace is the caller's.
+        Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-0[01]$", seen);
+    }
+
+    [Fact]
     public async Task UnknownService_404SayingWhy()
     {
         using var client = MeshFixture.Client(mesh.Frontend);

@@ -62,6 +62,12 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
             {
                 ClusterId = service.Name,
                 LoadBalancingPolicy = LoadBalancing(service.Resilience?.LoadBalancer),
+                // Passive health: an instance whose connections keep failing is set aside for a
+                // while, before the console's heartbeat grace would notice.
+                HealthCheck = new HealthCheckConfig
+                {
+                    Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) },
+                },
                 Destinations = service.Endpoints
                     .Where(e => e.Healthy)
                     .ToDictionary(

@@ -188,6 +188,21 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }
 
+    [Fact]
+    public async Task GrpcReflection_ListsTheControlPlaneService()
+    {
+        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress);
+        using var call = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
+
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("mesh.v1.ControlPlane", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
     private async Task<long> PutAsync(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
