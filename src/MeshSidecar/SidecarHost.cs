@@ -1,5 +1,8 @@
 using System.Net;
 using Google.Protobuf;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using MeshSidecar.Admin;
 using MeshSidecar.Configuration;
 using MeshSidecar.ControlPlane;
 using MeshSidecar.Listeners;
@@ -16,15 +19,22 @@ namespace MeshSidecar;
 public sealed class SidecarHost : IAsyncDisposable
 {
     private readonly WebApplication[] _apps;
+    private readonly SidecarMetrics _metrics;
 
-    private SidecarHost(WebApplication[] apps) => _apps = apps;
+    private SidecarHost(WebApplication[] apps, SidecarMetrics metrics)
+    {
+        _apps = apps;
+        _metrics = metrics;
+    }
 
     public static SidecarHost Create(SidecarOptions options, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var time = TimeProvider.System;
         using var loggers = LoggerFactory.Create(builder => (logging ?? (b => b.AddSimpleConsole(o => o.SingleLine = true)))(builder));
-        var holder = new SnapshotHolder(options, time, loggers.CreateLogger<SnapshotHolder>());
+        var metrics = new SidecarMetrics(options);
+        metrics.CreateRevisionGauge();
+        var holder = new SnapshotHolder(options, time, loggers.CreateLogger<SnapshotHolder>(), metrics);
         holder.LoadFromDisk();
         var client = new ControlPlaneClient(options, holder, time, loggers.CreateLogger<ControlPlaneClient>());
         var listen = IPAddress.Parse(options.ListenAddress);
@@ -59,7 +69,13 @@ public sealed class SidecarHost : IAsyncDisposable
         admin.Services.AddSingleton(holder);
         admin.Services.AddSingleton(client);
         admin.Services.AddHostedService(_ => client);
+        admin.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("meshsidecar", serviceInstanceId: options.EffectiveInstanceId))
+            .WithMetrics(meters => meters
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", SidecarMetrics.MeterName)
+                .AddPrometheusExporter());
         var adminApp = admin.Build();
+        adminApp.MapPrometheusScrapingEndpoint("/metrics");
         adminApp.MapGet("/ready", () => holder.Current is null
             ? Results.Text("no snapshot yet: waiting for the control plane", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text($"ready: revision {holder.Current.Revision}{(client.Connected ? "" : " (control plane unreachable; serving the last snapshot)")}"));
@@ -67,7 +83,7 @@ public sealed class SidecarHost : IAsyncDisposable
             ? Results.Text(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(current.Message), "application/json")
             : Results.NotFound());
 
-        return new SidecarHost([outboundApp, inboundApp, adminApp]);
+        return new SidecarHost([outboundApp, inboundApp, adminApp], metrics);
     }
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -86,6 +102,8 @@ public sealed class SidecarHost : IAsyncDisposable
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
+
+        _metrics.Dispose();
     }
 
     private static WebApplicationBuilder Builder(IPAddress listen, int port, Action<ILoggingBuilder>? logging, bool http2Detection = true)

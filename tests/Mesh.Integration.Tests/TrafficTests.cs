@@ -66,6 +66,21 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
     }
 
     [Fact]
+    public async Task AdminMetrics_AfterTraffic_ShowRequestsAndAppliedSnapshots()
+    {
+        using var client = MeshFixture.Client(mesh.Frontend);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "hello") { Headers = { { "X-Mesh-Service", "orders" } } };
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{mesh.Frontend.AdminPort}/") };
+
+        var metrics = await admin.GetStringAsync("metrics");
+
+        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_client_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Matches($"mesh_sidecar_snapshots_applied_total\\{{[^}}]*mesh_sidecar_instance=\"{mesh.Frontend.EffectiveInstanceId}\"", metrics);
+    }
+
+    [Fact]
     public async Task UnknownService_404SayingWhy()
     {
         using var client = MeshFixture.Client(mesh.Frontend);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Mesh.Contracts.V1;
 using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
+using MeshSidecar.Admin;
 using MeshSidecar.Configuration;
 
 namespace MeshSidecar.Snapshots;
@@ -11,7 +12,7 @@ namespace MeshSidecar.Snapshots;
 /// disk (so a restart without the console serves it), and announced to the proxy. A refused one
 /// leaves everything as it was.
 /// </summary>
-internal sealed partial class SnapshotHolder(SidecarOptions options, TimeProvider time, ILogger<SnapshotHolder> logger)
+internal sealed partial class SnapshotHolder(SidecarOptions options, TimeProvider time, ILogger<SnapshotHolder> logger, SidecarMetrics? metrics = null)
 {
     private readonly ConfigDocuments _documents = new(time, ValidationMode.Enforcing);
     private readonly Lock _applying = new();
@@ -30,6 +31,7 @@ internal sealed partial class SnapshotHolder(SidecarOptions options, TimeProvide
         {
             var error = string.Join("; ", errors);
             LogRefused(logger, message.Revision, error);
+            metrics?.Refused();
             return error;
         }
 
@@ -40,6 +42,7 @@ internal sealed partial class SnapshotHolder(SidecarOptions options, TimeProvide
         }
 
         LogApplied(logger, message.Revision, message.Hash.Length >= 12 ? message.Hash[..12] : message.Hash);
+        metrics?.Applied(message.Revision);
         Applied?.Invoke(snapshot);
         return null;
     }
