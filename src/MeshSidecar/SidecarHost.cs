@@ -1,13 +1,13 @@
 using System.Net;
 using Google.Protobuf;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using MeshSidecar.Admin;
 using MeshSidecar.Configuration;
 using MeshSidecar.ControlPlane;
 using MeshSidecar.Listeners;
 using MeshSidecar.Proxy;
 using MeshSidecar.Snapshots;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace MeshSidecar;
 
