@@ -202,6 +202,12 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         if (change.After is not null && change.Kind.IsServicePolicy() && !await ServiceExistsAsync(change.Target, ct).ConfigureAwait(false))
             return Refused(WriteStatus.NotFound, $"service {change.Target} does not exist; create it first", current);
 
+        if (change.After is not null && change.Kind == ConfigKind.Service
+            && await GrpcClashAsync(change.Target, change.After, ct).ConfigureAwait(false) is { } clash)
+        {
+            return Refused(WriteStatus.Conflict, clash, current);
+        }
+
         if (change.After is null && change.Kind == ConfigKind.Service)
         {
             var policies = await db.ConfigObjects.AsNoTracking()
@@ -220,6 +226,25 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         ConfigKind.Access => "the access policy",
         _ => $"the {kind.Name()} policy of {target}",
     };
+
+    /// <summary>A gRPC service may belong to one mesh service only, or sidecars could not route its calls.</summary>
+    private async Task<string?> GrpcClashAsync(string target, string after, CancellationToken ct)
+    {
+        var wanted = ConfigDocuments.Deserialize<Mesh.Policy.Services.ServiceSpec>(after).GrpcServices;
+        if (wanted.Count == 0)
+            return null;
+        var others = await db.ConfigObjects.AsNoTracking()
+            .Where(o => o.Kind == ConfigKind.Service && o.Target != target)
+            .ToListAsync(ct).ConfigureAwait(false);
+        foreach (var other in others)
+        {
+            var taken = ConfigDocuments.Deserialize<Mesh.Policy.Services.ServiceSpec>(other.Spec).GrpcServices.Intersect(wanted, StringComparer.Ordinal).FirstOrDefault();
+            if (taken is not null)
+                return $"gRPC service {taken} is already served by service {other.Target}";
+        }
+
+        return null;
+    }
 
     private Task<bool> ServiceExistsAsync(string name, CancellationToken ct) =>
         db.ConfigObjects.AnyAsync(o => o.Kind == ConfigKind.Service && o.Target == name, ct);

@@ -112,6 +112,23 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
     }
 
     [Fact]
+    public async Task GrpcWithoutHeader_RoutedByTheDeclaredGrpcService()
+    {
+        var current = await mesh.Api.GetAsync("api/services/orders");
+        var version = current.IsSuccessStatusCode
+            ? System.Text.Json.JsonDocument.Parse(await current.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt64()
+            : 0;
+        var revision = await mesh.PutAsync("api/services/orders", $$"""{"owner":"team","grpcServices":["meshtest.v1.Echo"],"version":{{version}}}""");
+        await MeshFixture.WaitForAsync(mesh.Frontend, config => MeshFixture.Revision(config) >= revision);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{mesh.Frontend.OutboundPort}");
+
+        var reply = await new Echo.Echo.EchoClient(channel).SayAsync(new EchoRequest { Text = "no header" });
+
+        Assert.Equal("no header", reply.Text);
+        Assert.StartsWith("orders-v", reply.ServedBy, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TenMegabyteUpload_StreamsThroughIntact()
     {
         var body = RandomNumberGenerator.GetBytes(10 * 1024 * 1024);

@@ -8,4 +8,10 @@ public sealed record ServiceSpec
 
     /// <summary>Free text shown in the console.</summary>
     public string Description { get; init; } = "";
+
+    /// <summary>
+    /// Fully qualified gRPC services the service serves, e.g. <c>shop.v1.Orders</c>: a gRPC call
+    /// to <c>/shop.v1.Orders/Get</c> reaches it with no header, whatever the authority.
+    /// </summary>
+    public IReadOnlyList<string> GrpcServices { get; init; } = [];
 }

@@ -10,9 +10,13 @@ namespace Mesh.Policy.Snapshots;
 public sealed record InstanceEndpoint(
     string Service, string InstanceId, string Address, int Port, IReadOnlyDictionary<string, string> Labels, bool Healthy);
 
-/// <summary>One destination service in a snapshot: its policies as canonical JSON (null when absent) and its instances.</summary>
+/// <summary>One destination service in a snapshot: its policies as canonical JSON (null when absent), its instances, and the gRPC services it serves.</summary>
 public sealed record ServiceSnapshot(
-    string Name, string? RoutesJson, string? ResilienceJson, string? FaultsJson, IReadOnlyList<InstanceEndpoint> Endpoints);
+    string Name, string? RoutesJson, string? ResilienceJson, string? FaultsJson, IReadOnlyList<InstanceEndpoint> Endpoints)
+{
+    /// <summary>Fully qualified gRPC services declared on the service, ordered.</summary>
+    public IReadOnlyList<string> GrpcServices { get; init; } = [];
+}
 
 /// <summary>Everything a sidecar enforces. Immutable; a new one replaces the old whole.</summary>
 /// <param name="Revision">The latest configuration revision the content reflects.</param>

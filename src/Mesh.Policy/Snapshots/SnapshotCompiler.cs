@@ -34,7 +34,12 @@ public static class SnapshotCompiler
                 byKey.GetValueOrDefault((ConfigKind.Routes, name)),
                 byKey.GetValueOrDefault((ConfigKind.Resilience, name)),
                 byKey.GetValueOrDefault((ConfigKind.Faults, name)),
-                instancesByService[name].OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToList()))
+                instancesByService[name].OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToList())
+            {
+                GrpcServices = byKey.TryGetValue((ConfigKind.Service, name), out var spec)
+                    ? [.. ConfigDocuments.Deserialize<Services.ServiceSpec>(spec).GrpcServices.Order(StringComparer.Ordinal)]
+                    : [],
+            })
             .ToList();
         var access = byKey.GetValueOrDefault((ConfigKind.Access, ConfigKinds.MeshTarget));
         return new MeshSnapshot(revision, Hash(services, access), services, access);
@@ -55,6 +60,10 @@ public static class SnapshotCompiler
                 writer.WriteString("routes", service.RoutesJson);
                 writer.WriteString("resilience", service.ResilienceJson);
                 writer.WriteString("faults", service.FaultsJson);
+                writer.WriteStartArray("grpc");
+                foreach (var grpc in service.GrpcServices)
+                    writer.WriteStringValue(grpc);
+                writer.WriteEndArray();
                 writer.WriteStartArray("endpoints");
                 foreach (var endpoint in service.Endpoints)
                 {

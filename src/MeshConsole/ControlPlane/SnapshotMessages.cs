@@ -26,6 +26,7 @@ internal static class SnapshotMessages
                 ResilienceJson = service.ResilienceJson ?? "",
                 FaultsJson = service.FaultsJson ?? "",
             };
+            config.GrpcServices.Add(service.GrpcServices);
             foreach (var endpoint in service.Endpoints)
             {
                 var wire = new Mesh.Contracts.V1.Endpoint

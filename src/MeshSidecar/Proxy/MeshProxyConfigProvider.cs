@@ -58,6 +58,18 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
                 Order = 1,
                 Match = new RouteMatch { Path = "/{**catch-all}", Hosts = [service.Name, $"{service.Name}.mesh"] },
             });
+            // A gRPC call names its service in the path: /shop.v1.Orders/Get.
+            foreach (var grpc in service.GrpcServices)
+            {
+                routes.Add(new RouteConfig
+                {
+                    RouteId = $"{service.Name}-grpc-{grpc}",
+                    ClusterId = service.Name,
+                    Order = 2,
+                    Match = new RouteMatch { Path = $"/{grpc}/{{method}}" },
+                });
+            }
+
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service.Name,

@@ -12,7 +12,11 @@ internal sealed record ServiceRoute(
     CompiledRoutePolicy? Routes,
     ResiliencePolicy? Resilience,
     FaultPolicy? Faults,
-    IReadOnlyList<Mesh.Contracts.V1.Endpoint> Endpoints);
+    IReadOnlyList<Mesh.Contracts.V1.Endpoint> Endpoints)
+{
+    /// <summary>Fully qualified gRPC services whose calls go to this service.</summary>
+    public IReadOnlyList<string> GrpcServices { get; init; } = [];
+}
 
 /// <summary>A snapshot that passed validation: immutable, swapped whole.</summary>
 internal sealed record AppliedSnapshot(Snapshot Message, IReadOnlyDictionary<string, ServiceRoute> Services, AccessPolicy? Access)

@@ -19,6 +19,7 @@ internal static class SnapshotReader
     {
         var errors = new List<string>();
         var services = new Dictionary<string, ServiceRoute>(StringComparer.Ordinal);
+        var grpcOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         if (message.Hash.Length == 0)
             errors.Add("snapshot.hash: empty");
 
@@ -42,8 +43,17 @@ internal static class SnapshotReader
                     errors.Add($"{at}.endpoints[{i}].port: {endpoint.Port} is not a port");
             }
 
+            foreach (var grpc in service.GrpcServices)
+            {
+                if (!grpcOwners.TryAdd(grpc, service.Name))
+                    errors.Add($"{at}.grpc_services: \"{grpc}\" is also served by {grpcOwners[grpc]}");
+            }
+
             services[service.Name] = new ServiceRoute(
-                service.Name, routes is null ? null : new CompiledRoutePolicy(routes), resilience, faults, service.Endpoints);
+                service.Name, routes is null ? null : new CompiledRoutePolicy(routes), resilience, faults, service.Endpoints)
+            {
+                GrpcServices = [.. service.GrpcServices],
+            };
         }
 
         var access = Document<AccessPolicy>(documents, ConfigKind.Access, message.AccessJson, "access", errors);

@@ -203,6 +203,21 @@ public abstract class PolicyApiSuite(string provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutService_GrpcServiceClaimedByAnother_409AndNothingStored()
+    {
+        await WriteAsync(await PutAsync("/api/services/orders", """{"owner":"a","grpcServices":["shop.v1.Orders"],"version":0}"""));
+
+        var response = await PutAsync("/api/services/payments", """{"owner":"b","grpcServices":["shop.v1.Payments","shop.v1.Orders"],"version":0}""");
+        var badName = await PutAsync("/api/services/payments", """{"owner":"b","grpcServices":["shop/v1"],"version":0}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("shop.v1.Orders is already served by service orders", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badName.StatusCode);
+        Assert.Contains("not a fully qualified gRPC service name", (await ErrorsAsync(badName))["grpcServices[0]"][0], StringComparison.Ordinal);
+        Assert.Equal(1, await RevisionCountAsync());
+    }
+
+    [Fact]
     public async Task GetAccess_NeverWritten_DefaultAllowAtVersionZero()
     {
         var access = await _client.GetFromJsonAsync<JsonElement>("/api/access");
