@@ -35,11 +35,11 @@ public static class SnapshotCompiler
                 byKey.GetValueOrDefault((ConfigKind.Resilience, name)),
                 byKey.GetValueOrDefault((ConfigKind.Faults, name)),
                 instancesByService[name].OrderBy(i => i.InstanceId, StringComparer.Ordinal).ToList())
-            {
-                GrpcServices = byKey.TryGetValue((ConfigKind.Service, name), out var spec)
+        {
+            GrpcServices = byKey.TryGetValue((ConfigKind.Service, name), out var spec)
                     ? [.. ConfigDocuments.Deserialize<Services.ServiceSpec>(spec).GrpcServices.Order(StringComparer.Ordinal)]
                     : [],
-            })
+        })
             .ToList();
         var access = byKey.GetValueOrDefault((ConfigKind.Access, ConfigKinds.MeshTarget));
         return new MeshSnapshot(revision, Hash(services, access), services, access);
