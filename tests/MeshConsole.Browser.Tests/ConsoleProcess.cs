@@ -15,14 +15,17 @@ public sealed class ConsoleProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly StringBuilder _output = new();
 
-    private ConsoleProcess(Process process, string dataDirectory, Uri address)
+    private ConsoleProcess(Process process, string dataDirectory, Uri address, Uri controlPlane)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         Address = address;
+        ControlPlane = controlPlane;
     }
 
     public Uri Address { get; }
+
+    public Uri ControlPlane { get; }
 
     public string Output
     {
@@ -37,21 +40,24 @@ public sealed class ConsoleProcess : IAsyncDisposable
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
+        var controlPlane = new Uri($"http://127.0.0.1:{FreePort()}");
         var dataDirectory = Directory.CreateTempSubdirectory("mesh-browser-").FullName;
-        var start = new ProcessStartInfo("dotnet", [ConsoleAssembly()])
+        var assembly = ConsoleAssembly();
+        var start = new ProcessStartInfo("dotnet", [assembly])
         {
-            WorkingDirectory = dataDirectory,
+            // Its own folder, where its appsettings.json is, as `dotnet run` would.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         start.Environment["Kestrel__Endpoints__Http__Url"] = address.ToString().TrimEnd('/');
-        start.Environment["Kestrel__Endpoints__ControlPlane__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Kestrel__Endpoints__ControlPlane__Url"] = controlPlane.ToString().TrimEnd('/');
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
-        var console = new ConsoleProcess(process, dataDirectory, address);
+        var console = new ConsoleProcess(process, dataDirectory, address, controlPlane);
         process.OutputDataReceived += (_, e) => console.Append(e.Data);
         process.ErrorDataReceived += (_, e) => console.Append(e.Data);
         process.BeginOutputReadLine();
@@ -120,7 +126,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("build the console first", path);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,4 +1,5 @@
 using Mesh.Policy.Snapshots;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MeshConsole.ControlPlane;
 
@@ -10,6 +11,11 @@ internal static class ControlPlaneExtensions
             .Bind(builder.Configuration.GetSection(ControlPlaneOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // gRPC without TLS needs an HTTP/2-only endpoint (a cleartext HTTP/1.1+2 endpoint answers
+        // HTTP/2 with HTTP_1_1_REQUIRED). Set here, so an endpoint configured only by its URL works.
+        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
+            .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
+            .Endpoint("ControlPlane", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
         // Reports the same checks as /healthz (the store) to gRPC health clients.

@@ -168,6 +168,7 @@ internal sealed partial class SidecarRegistry(
                 && _sessions.TryRemove(new KeyValuePair<string, SidecarSession>(id, session)))
             {
                 _lastHealth.TryRemove(id, out _);
+                _lastTouched.TryRemove(id, out _);
                 session.Dispose();
                 _ = UseStoreAsync(s => s.DeleteAsync(id));
                 changed = true;
