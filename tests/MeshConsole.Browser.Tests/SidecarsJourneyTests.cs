@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Playwright;
 using MeshSidecar;
 using MeshSidecar.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
 
 namespace MeshConsole.Browser.Tests;
 
