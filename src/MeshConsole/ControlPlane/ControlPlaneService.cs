@@ -30,8 +30,8 @@ internal sealed partial class ControlPlaneService(
         LogConnected(logger, session.InstanceId, first.Hello.Service);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ended);
         var writing = WriteAsync(session, responseStream, both.Token);
-        if (publisher.Current is { } snapshot)
-            session.Push(snapshot);
+        if (publisher.CurrentPublication is { } published)
+            session.Push(published);
         try
         {
             while (await requestStream.MoveNext(both.Token).ConfigureAwait(false))
@@ -100,8 +100,8 @@ internal sealed partial class ControlPlaneService(
 
                 if (!await ready.ConfigureAwait(false))
                     return;
-                while (reader.TryRead(out var item))
-                    await stream.WriteAsync(new ControlMessage { Snapshot = SnapshotMessages.ToMessage(item.Snapshot, item.Nonce, time.GetUtcNow()) }, CancellationToken.None).ConfigureAwait(false);
+                while (reader.TryRead(out var published))
+                    await stream.WriteAsync(published.Message, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

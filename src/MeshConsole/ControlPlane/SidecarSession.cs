@@ -14,7 +14,6 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, MeshSnapshot> _sent = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _ended = new();
-    private long _nonces;
     private MeshSnapshot? _applied;
     private (string Hash, string Error)? _refused;
     private DateTimeOffset _lastSeen = connectedAt;
@@ -26,8 +25,8 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
 
     public DateTimeOffset ConnectedAt { get; } = connectedAt;
 
-    public Channel<(MeshSnapshot Snapshot, string Nonce)> Outbox { get; } =
-        Channel.CreateBounded<(MeshSnapshot, string)>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    public Channel<PublishedSnapshot> Outbox { get; } =
+        Channel.CreateBounded<PublishedSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
     /// <summary>Cancelled when the session ends or another stream of the same instance supersedes it.</summary>
     public CancellationToken Ended => _ended.Token;
@@ -42,12 +41,11 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         get { lock (_gate) return _disconnectedAt; }
     }
 
-    public void Push(MeshSnapshot snapshot)
+    public void Push(PublishedSnapshot published)
     {
-        var nonce = $"{snapshot.Hash[..12]}-{Interlocked.Increment(ref _nonces)}";
         lock (_gate)
-            _sent[nonce] = snapshot;
-        Outbox.Writer.TryWrite((snapshot, nonce));
+            _sent[published.Nonce] = published.Snapshot;
+        Outbox.Writer.TryWrite(published);
     }
 
     public void Seen(DateTimeOffset at)

@@ -18,7 +18,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ControlPlaneOptions _options;
     private readonly ILogger<SnapshotPublisher> _logger;
-    private volatile MeshSnapshot? _current;
+    private volatile PublishedSnapshot? _current;
 
     public SnapshotPublisher(
         IServiceScopeFactory scopes, SidecarRegistry registry, ConfigChangeFeed changes, TimeProvider time,
@@ -39,7 +39,10 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     /// The latest snapshot, or null until one could be compiled from the store. Nothing is pushed
     /// while it is null: a sidecar keeps its last applied snapshot rather than receive an empty one.
     /// </summary>
-    public MeshSnapshot? Current => _current;
+    public MeshSnapshot? Current => _current?.Snapshot;
+
+    /// <summary>The latest snapshot as it goes on the wire; what a newly connected sidecar is sent first.</summary>
+    public PublishedSnapshot? CurrentPublication => _current;
 
     /// <summary>Raised after a new snapshot was pushed; the Sidecars page listens.</summary>
     public event Action? Published;
@@ -57,7 +60,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     {
         try
         {
-            _current = await CompileAsync(cancellationToken).ConfigureAwait(false);
+            _current = PublishedSnapshot.Create(await CompileAsync(cancellationToken).ConfigureAwait(false), _time.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -104,15 +107,15 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     private async Task PublishAsync(CancellationToken ct)
     {
         var compiled = await CompileAsync(ct).ConfigureAwait(false);
-        var next = _current is { } previous ? SnapshotCompiler.KeepIfUnchanged(previous, compiled) : compiled;
-        if (ReferenceEquals(next, _current))
+        if (_current is { } previous && ReferenceEquals(SnapshotCompiler.KeepIfUnchanged(previous.Snapshot, compiled), previous.Snapshot))
             return;
 
+        var next = PublishedSnapshot.Create(compiled, _time.GetUtcNow());
         _current = next;
         var sessions = _registry.Connected();
         foreach (var session in sessions)
             session.Push(next);
-        LogPublished(_logger, next.Revision, next.Hash[..12], sessions.Count);
+        LogPublished(_logger, compiled.Revision, compiled.Hash[..12], sessions.Count);
         Published?.Invoke();
     }
 
