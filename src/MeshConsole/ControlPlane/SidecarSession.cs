@@ -15,6 +15,8 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
     private readonly Dictionary<string, MeshSnapshot> _sent = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _ended = new();
     private MeshSnapshot? _applied;
+    private string? _answeredNonce;
+    private string? _lastPushedNonce;
     private (string Hash, string Error)? _refused;
     private DateTimeOffset _lastSeen = connectedAt;
     private DateTimeOffset? _disconnectedAt;
@@ -41,10 +43,20 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         get { lock (_gate) return _disconnectedAt; }
     }
 
+    /// <summary>
+    /// Queues a publication, once: a session that connects while a push is going out may be handed
+    /// the same publication twice (on connect and by the broadcast).
+    /// </summary>
     public void Push(PublishedSnapshot published)
     {
         lock (_gate)
+        {
+            if (published.Nonce == _lastPushedNonce)
+                return;
+            _lastPushedNonce = published.Nonce;
             _sent[published.Nonce] = published.Snapshot;
+        }
+
         Outbox.Writer.TryWrite(published);
     }
 
@@ -54,14 +66,15 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
             _lastSeen = at;
     }
 
-    /// <summary>Records an Ack; false when the nonce was never sent on this stream.</summary>
+    /// <summary>Records an Ack; false when the nonce was never sent on this stream (a repeat of the last answer is fine).</summary>
     public bool Acknowledge(string nonce, DateTimeOffset at)
     {
         lock (_gate)
         {
             _lastSeen = at;
             if (!_sent.Remove(nonce, out var snapshot))
-                return false;
+                return nonce == _answeredNonce;
+            _answeredNonce = nonce;
             _applied = snapshot;
             _refused = null;
             ForgetOlderThan(snapshot.Revision);
@@ -76,7 +89,8 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         {
             _lastSeen = at;
             if (!_sent.Remove(nonce, out var snapshot))
-                return false;
+                return nonce == _answeredNonce;
+            _answeredNonce = nonce;
             _refused = (snapshot.Hash, error);
             return true;
         }

@@ -179,6 +179,22 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ack_SameNonceTwice_StaysConnectedAndSynced()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
+        var snapshot = await sidecar.NextSnapshotAsync();
+
+        await sidecar.AckAsync(snapshot);
+        await sidecar.AckAsync(snapshot);
+        await sidecar.SendAsync(new SidecarMessage { Heartbeat = new Heartbeat() });
+
+        var status = await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "synced");
+        Assert.Null(sidecar.Failure);
+        Assert.True(status.GetProperty("healthy").GetBoolean());
+    }
+
+    [Fact]
     public async Task GrpcHealth_Serving()
     {
         using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress);
