@@ -35,6 +35,10 @@ internal sealed partial class ControlPlaneClient(
                 if (await RunSessionAsync(client, stoppingToken).ConfigureAwait(false))
                     failures = 0;
             }
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
+            {
+                return;
+            }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
             {
                 LogRefused(logger, ex.Status.Detail);
@@ -42,10 +46,6 @@ internal sealed partial class ControlPlaneClient(
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogUnreachable(logger, options.ControlPlane, ex.Status.Detail);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
             }
             finally
             {

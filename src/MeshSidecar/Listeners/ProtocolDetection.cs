@@ -24,7 +24,18 @@ internal static class ProtocolDetection
         listen.Protocols = HttpProtocols.Http1AndHttp2;
         listen.Use(next => async connection =>
         {
-            if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+            bool http2;
+            try
+            {
+                http2 = await StartsWithPrefaceAsync(connection).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client closed before sending a byte: nothing to serve, nothing to report.
+                return;
+            }
+
+            if (http2)
             {
                 connection.Features.Set<ITlsApplicationProtocolFeature>(new NegotiatedHttp2());
                 connection.Features.Set<ITlsConnectionFeature>(new NoCertificate());
