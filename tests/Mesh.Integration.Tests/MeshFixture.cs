@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Mesh.Store;
 using Mesh.Testing;
@@ -77,15 +76,6 @@ public sealed class MeshFixture : IAsyncLifetime
 
     public static HttpClient Client(SidecarOptions sidecar) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.OutboundPort}/"), Timeout = TimeSpan.FromSeconds(30) };
-
-    public async Task<long> PutAsync(string path, string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        var response = await Api.PutAsync(path, content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
-    }
 
     /// <summary>Polls a sidecar's /config until it satisfies the predicate; bounded to 15 s.</summary>
     public static async Task<JsonElement> WaitForAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate)

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Mesh.Store;
 using Mesh.Testing;
 using MeshSidecar;
@@ -51,8 +49,8 @@ public sealed class ReplicaFanOutTests : IAsyncLifetime
 
         // Fan-out: a revision committed through A is pushed by B to the sidecar it holds.
         using var api = _replicaA.CreateHttpClient();
-        await PutAsync(api, "api/services/orders", """{"owner":"team","version":0}""");
-        var revision = await PutAsync(api, "api/services/orders/resilience", """{"timeoutMs":2000,"version":0}""");
+        await api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
+        var revision = await api.PutAsync("api/services/orders/resilience", """{"timeoutMs":2000,"version":0}""");
         var config = await MeshFixture.WaitForAsync(orders, c => MeshFixture.Revision(c) >= revision);
         Assert.Contains("timeoutMs", config.GetRawText(), StringComparison.Ordinal);
     }
@@ -76,12 +74,4 @@ public sealed class ReplicaFanOutTests : IAsyncLifetime
         return options;
     }
 
-    private static async Task<long> PutAsync(HttpClient api, string path, string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        var response = await api.PutAsync(path, content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
-    }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 
+using Mesh.Testing;
+
 namespace Mesh.Integration.Tests;
 
 /// <summary>
@@ -33,8 +35,8 @@ public sealed class StaticStabilityTests(MeshFixture mesh) : IClassFixture<MeshF
         mesh.RestartConsole();
         await WaitForAllSyncedAsync(expected: 3);
         Assert.All(await SendSteadilyAsync(client, requests: 50, pause: TimeSpan.Zero), status => Assert.Equal(HttpStatusCode.OK, status));
-        await mesh.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
-        var revision = await mesh.PutAsync("api/services/orders/routes", """
+        await mesh.Api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
+        var revision = await mesh.Api.PutAsync("api/services/orders/routes", """
             { "subsets": [ {"name":"v2","labels":{"version":"v2"}} ],
               "rules": [ { "destinations": [ {"subset":"v2","weight":100} ] } ], "version": 0 }
             """);

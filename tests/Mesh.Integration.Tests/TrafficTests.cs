@@ -4,6 +4,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Integration.Tests.Echo;
 
+using Mesh.Testing;
+
 namespace Mesh.Integration.Tests;
 
 /// <summary>Real traffic from a caller through its sidecar, to a peer sidecar, to the app, and back.</summary>
@@ -118,7 +120,7 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
         var version = current.IsSuccessStatusCode
             ? System.Text.Json.JsonDocument.Parse(await current.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetInt64()
             : 0;
-        var revision = await mesh.PutAsync("api/services/orders", $$"""{"owner":"team","grpcServices":["meshtest.v1.Echo"],"version":{{version}}}""");
+        var revision = await mesh.Api.PutAsync("api/services/orders", $$"""{"owner":"team","grpcServices":["meshtest.v1.Echo"],"version":{{version}}}""");
         await MeshFixture.WaitForAsync(mesh.Frontend, config => MeshFixture.Revision(config) >= revision);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{mesh.Frontend.OutboundPort}");
 
@@ -174,7 +176,7 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
     public async Task HeaderRule_RoutesBetaUsersToV2AndTheRestToV1()
     {
         await mesh.Api.PutAsync("api/services/orders", new StringContent("""{"owner":"team","version":0}""", System.Text.Encoding.UTF8, "application/json"));
-        var revision = await mesh.PutAsync("api/services/orders/routes", """
+        var revision = await mesh.Api.PutAsync("api/services/orders/routes", """
             { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
               "rules": [
                 { "match": {"headers": {"x-user-group": {"exact": "beta"}}}, "destinations": [ {"subset":"v2","weight":100} ] },

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -64,7 +63,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task RevisionCommitted_PushedToEveryStreamAndAckedAtThatRevision()
     {
-        await PutAsync("api/services/orders", """{"owner":"team","version":0}""");
+        await _api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
         await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
         await using var second = FakeSidecar.Open(_console.ControlPlaneAddress);
         await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
@@ -72,7 +71,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         await first.AckAsync(await first.NextSnapshotAsync());
         await second.AckAsync(await second.NextSnapshotAsync());
 
-        var revision = await PutAsync("api/services/orders/routes", Routes);
+        var revision = await _api.PutAsync("api/services/orders/routes", Routes);
 
         foreach (var sidecar in new[] { first, second })
         {
@@ -217,15 +216,6 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
         Assert.Contains("mesh.v1.ControlPlane", services);
         Assert.Contains("grpc.health.v1.Health", services);
-    }
-
-    private async Task<long> PutAsync(string path, string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        var response = await _api.PutAsync(path, content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("revision").GetInt64();
     }
 
     /// <summary>Polls GET /api/sidecars until the instance matches; bounded to 10 s.</summary>
