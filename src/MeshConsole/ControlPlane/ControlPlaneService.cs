@@ -81,7 +81,7 @@ internal sealed partial class ControlPlaneService(
     /// </summary>
     private async Task WriteAsync(SidecarSession session, IServerStreamWriter<ControlMessage> stream, CancellationToken ct)
     {
-        var reader = session.Outbox.Reader;
+        var reader = session.Pending;
         try
         {
             while (true)
@@ -100,7 +100,7 @@ internal sealed partial class ControlPlaneService(
 
                 if (!await ready.ConfigureAwait(false))
                     return;
-                while (reader.TryRead(out var published))
+                while (session.TryTake(out var published))
                     await stream.WriteAsync(published.Message, CancellationToken.None).ConfigureAwait(false);
             }
         }

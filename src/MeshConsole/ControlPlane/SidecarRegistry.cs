@@ -195,20 +195,14 @@ internal sealed partial class SidecarRegistry(
 
     /// <summary>
     /// The store only helps a restarted console; a write that fails is logged, never fatal to a
-    /// live session, whose truth is in memory.
+    /// live session, whose truth is in memory. True when the write reached the store.
     /// </summary>
-    private async Task UseStoreAsync(Func<InstanceStore, Task> write)
-    {
-        try
+    private Task<bool> UseStoreAsync(Func<InstanceStore, Task> write) =>
+        UseStoreAsync(async store =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await write(scope.ServiceProvider.GetRequiredService<InstanceStore>()).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogStoreFailed(logger, ex);
-        }
-    }
+            await write(store).ConfigureAwait(false);
+            return true;
+        });
 
     private async Task<T?> UseStoreAsync<T>(Func<InstanceStore, Task<T>> read)
     {

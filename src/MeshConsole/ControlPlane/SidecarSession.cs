@@ -27,8 +27,14 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
 
     public DateTimeOffset ConnectedAt { get; } = connectedAt;
 
-    public Channel<PublishedSnapshot> Outbox { get; } =
+    private readonly Channel<PublishedSnapshot> _outbox =
         Channel.CreateBounded<PublishedSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    /// <summary>The nonce waiting in the outbox, not yet taken by the writer.</summary>
+    private string? _queuedNonce;
+
+    /// <summary>What the writer waits on; take with <see cref="TryTake"/>.</summary>
+    public ChannelReader<PublishedSnapshot> Pending => _outbox.Reader;
 
     /// <summary>Cancelled when the session ends or another stream of the same instance supersedes it.</summary>
     public CancellationToken Ended => _ended.Token;
@@ -45,7 +51,8 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
 
     /// <summary>
     /// Queues a publication, once: a session that connects while a push is going out may be handed
-    /// the same publication twice (on connect and by the broadcast).
+    /// the same publication twice (on connect and by the broadcast). Only the latest matters, so a
+    /// publication still waiting is replaced, and forgotten: the sidecar will never see its nonce.
     /// </summary>
     public void Push(PublishedSnapshot published)
     {
@@ -54,10 +61,24 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
             if (published.Nonce == _lastPushedNonce)
                 return;
             _lastPushedNonce = published.Nonce;
+            if (_queuedNonce is { } replaced)
+                _sent.Remove(replaced);
             _sent[published.Nonce] = published.Snapshot;
+            _queuedNonce = published.Nonce;
+            _outbox.Writer.TryWrite(published);
         }
+    }
 
-        Outbox.Writer.TryWrite(published);
+    /// <summary>Takes the publication to write next; under the same lock as <see cref="Push"/>, so what is taken is never forgotten.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out PublishedSnapshot published)
+    {
+        lock (_gate)
+        {
+            if (!_outbox.Reader.TryRead(out published))
+                return false;
+            _queuedNonce = null;
+            return true;
+        }
     }
 
     public void Seen(DateTimeOffset at)
@@ -100,7 +121,7 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
     {
         lock (_gate)
             _disconnectedAt ??= at;
-        Outbox.Writer.TryComplete();
+        _outbox.Writer.TryComplete();
         _ended.Cancel();
     }
 
