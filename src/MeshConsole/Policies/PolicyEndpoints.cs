@@ -83,13 +83,13 @@ internal static class PolicyEndpoints
         {
             // The mesh without an access document allows every call: show that as version 0.
             return kind == ConfigKind.Access
-                ? Flat(new AccessPolicy(), kind, 0)
+                ? Flat(System.Text.Json.JsonSerializer.Serialize(new AccessPolicy(), PolicyJson.Options), 0, null)
                 : ApiResults.NotFound(kind == ConfigKind.Service
                     ? $"service {target} does not exist"
                     : $"service {target} has no {kind.Name()} policy");
         }
 
-        return Flat(current, kind, current.Version);
+        return Flat(ConfigDocuments.Canonical(kind, current.Spec), current.Version, current.Revision);
 
     }
 
@@ -145,18 +145,12 @@ internal static class PolicyEndpoints
             yield return new ValidationError("name", error);
     }
 
-    private static FlatDocument Flat(ConfigObject current, ConfigKind kind, long version)
+    /// <summary>A document's canonical JSON with its version beside its fields, ready for GET → edit → PUT.</summary>
+    private static FlatDocument Flat(string canonicalJson, long version, long? revision)
     {
-        var json = JsonNode.Parse(ConfigDocuments.Canonical(kind, current.Spec))!.AsObject();
+        var json = JsonNode.Parse(canonicalJson)!.AsObject();
         json[ConfigRequest.VersionField] = version;
-        return new FlatDocument(json, version, current.Revision);
-    }
-
-    private static FlatDocument Flat(object spec, ConfigKind kind, long version)
-    {
-        var json = System.Text.Json.JsonSerializer.SerializeToNode(spec, ConfigDocuments.SpecType(kind), PolicyJson.Options)!.AsObject();
-        json[ConfigRequest.VersionField] = version;
-        return new FlatDocument(json, version, null);
+        return new FlatDocument(json, version, revision);
     }
 
     /// <summary>A document as JSON with its version; the version also as ETag, the revision as a header.</summary>
