@@ -81,6 +81,15 @@ public static partial class FieldRules
             : null;
     }
 
+    /// <summary>A host name or IP address where a sidecar can be reached.</summary>
+    public static string? HostName(string? value) =>
+        !string.IsNullOrEmpty(value) && Uri.CheckHostName(value) != UriHostNameType.Unknown
+            ? null
+            : $"\"{Shorten(value ?? "")}\" is not a host name or IP address";
+
+    /// <summary>True for a TCP port, 1–65535.</summary>
+    public static bool IsPort(long value) => value is > 0 and <= 65_535;
+
     /// <summary>A percentage above 0 and at most 100.</summary>
     public static string? Percent(double value) =>
         value is > 0 and <= 100 ? null : $"{value.ToString(CultureInfo.InvariantCulture)} is not above 0 and at most 100";

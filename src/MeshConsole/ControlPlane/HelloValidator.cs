@@ -1,4 +1,3 @@
-using System.Net;
 using Mesh.Contracts.V1;
 using Mesh.Policy.Validation;
 
@@ -16,9 +15,9 @@ internal static class HelloValidator
             errors.Add(new("hello.service", service));
         if (hello.InstanceId.Length is 0 or > MaxInstanceIdLength || hello.InstanceId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             errors.Add(new("hello.instance_id", $"required: 1–{MaxInstanceIdLength} characters without spaces"));
-        if (hello.Address.Length == 0 || Uri.CheckHostName(hello.Address) == UriHostNameType.Unknown)
-            errors.Add(new("hello.address", $"\"{hello.Address}\" is not a host name or IP address"));
-        if (hello.InboundPort is 0 or > IPEndPoint.MaxPort)
+        if (FieldRules.HostName(hello.Address) is { } address)
+            errors.Add(new("hello.address", address));
+        if (!FieldRules.IsPort(hello.InboundPort))
             errors.Add(new("hello.inbound_port", $"{hello.InboundPort} is not a port (1–65535)"));
         foreach (var (key, value) in hello.Labels)
         {

@@ -96,8 +96,8 @@ public static class SidecarCommandLine
         if (!IPAddress.TryParse(listen, out _))
             errors.Add($"--listen-address: \"{listen}\" is not an IP address");
         var advertise = Value("--advertise-address");
-        if (advertise is not null && Uri.CheckHostName(advertise) == UriHostNameType.Unknown)
-            errors.Add($"--advertise-address: \"{advertise}\" is not a host name or IP address");
+        if (advertise is not null && FieldRules.HostName(advertise) is { } advertiseError)
+            errors.Add($"--advertise-address: {advertiseError}");
 
         var options = new SidecarOptions
         {
@@ -130,7 +130,7 @@ public static class SidecarCommandLine
             return fallback;
         }
 
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= IPEndPoint.MaxPort)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && FieldRules.IsPort(port))
             return port;
         errors.Add($"{flag}: \"{text}\" is not a port (1–65535)");
         return null;

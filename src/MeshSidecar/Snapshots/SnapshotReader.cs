@@ -1,4 +1,3 @@
-using System.Net;
 using Mesh.Contracts.V1;
 using Mesh.Policy.Access;
 using Mesh.Policy.Documents;
@@ -37,9 +36,9 @@ internal static class SnapshotReader
             for (var i = 0; i < service.Endpoints.Count; i++)
             {
                 var endpoint = service.Endpoints[i];
-                if (Uri.CheckHostName(endpoint.Address) == UriHostNameType.Unknown)
-                    errors.Add($"{at}.endpoints[{i}].address: \"{endpoint.Address}\" is not a host name or IP address");
-                if (endpoint.Port is 0 or > IPEndPoint.MaxPort)
+                if (FieldRules.HostName(endpoint.Address) is { } address)
+                    errors.Add($"{at}.endpoints[{i}].address: {address}");
+                if (!FieldRules.IsPort(endpoint.Port))
                     errors.Add($"{at}.endpoints[{i}].port: {endpoint.Port} is not a port");
             }
 
