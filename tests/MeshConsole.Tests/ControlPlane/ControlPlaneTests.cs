@@ -46,7 +46,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", port: 17006));
-        var snapshot = await sidecar.NextSnapshotAsync(s => s.Services.Any(x => x.Name == "orders"));
+        var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
         await sidecar.AckAsync(snapshot);
 
         var endpoint = Assert.Single(snapshot.Services.Single(s => s.Name == "orders").Endpoints);
@@ -90,7 +90,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     {
         await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
-        var snapshot = await sidecar.NextSnapshotAsync();
+        var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
         await sidecar.NackAsync(snapshot, "services[orders].routes: cannot apply");
 
@@ -182,7 +182,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     {
         await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
-        var snapshot = await sidecar.NextSnapshotAsync();
+        var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
         await sidecar.AckAsync(snapshot);
         await sidecar.AckAsync(snapshot);

@@ -60,6 +60,14 @@ public sealed class FakeSidecar : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The first snapshot that lists <paramref name="instanceId"/> as an endpoint of its service: the
+    /// one sent on connect may predate the instance's registration, and only an answer to the latest
+    /// snapshot decides the sync state.
+    /// </summary>
+    public Task<Snapshot> NextSnapshotListingAsync(string instanceId) =>
+        NextSnapshotAsync(s => s.Services.Any(x => x.Endpoints.Any(e => e.InstanceId == instanceId)));
+
     /// <summary>Waits until the console ends the stream and gives its status.</summary>
     public async Task<RpcException> EndedAsync()
     {
