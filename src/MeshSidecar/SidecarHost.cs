@@ -6,8 +6,11 @@ using MeshSidecar.ControlPlane;
 using MeshSidecar.Listeners;
 using MeshSidecar.Proxy;
 using MeshSidecar.Snapshots;
+using MeshSidecar.Traffic;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.LoadBalancing;
 
 namespace MeshSidecar;
 
@@ -20,11 +23,13 @@ public sealed class SidecarHost : IAsyncDisposable
 {
     private readonly WebApplication[] _apps;
     private readonly SidecarMetrics _metrics;
+    private readonly Mirroring _mirroring;
 
-    private SidecarHost(WebApplication[] apps, SidecarMetrics metrics)
+    private SidecarHost(WebApplication[] apps, SidecarMetrics metrics, Mirroring mirroring)
     {
         _apps = apps;
         _metrics = metrics;
+        _mirroring = mirroring;
     }
 
     public static SidecarHost Create(SidecarOptions options, Action<ILoggingBuilder>? logging = null)
@@ -40,14 +45,24 @@ public sealed class SidecarHost : IAsyncDisposable
         var client = new ControlPlaneClient(options, holder, time, loggers.CreateLogger<ControlPlaneClient>());
         var listen = IPAddress.Parse(options.ListenAddress);
 
+        var zone = options.Labels.GetValueOrDefault(OutboundPolicies.ZoneLabel);
+        var mirroring = new Mirroring(metrics, options.Service);
+        var outboundPolicies = new OutboundPolicies(holder, metrics, mirroring, time, options.Service, zone);
         var outbound = Builder(listen, options.OutboundPort, logging);
         outbound.Services.AddSingleton(holder);
+        outbound.Services.AddSingleton(metrics);
+        outbound.Services.AddSingleton(time);
         outbound.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(new MeshProxyConfigProvider(holder));
-        outbound.Services.AddReverseProxy().AddTransforms(HttpVersionTransform.Apply);
+        outbound.Services.AddSingleton<OutlierDetector>();
+        outbound.Services.AddSingleton<IForwarderHttpClientFactory, MeshForwarderHttpClientFactory>();
+        outbound.Services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
+        outbound.Services.AddReverseProxy()
+            .AddTransforms(HttpVersionTransform.Apply)
+            .AddTransforms(OutboundTransform.For(options.Service));
         var outboundApp = outbound.Build();
         outboundApp.MapReverseProxy(proxy =>
         {
-            proxy.UseSubsetRouting(holder);
+            proxy.Use(outboundPolicies.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
@@ -60,9 +75,11 @@ public sealed class SidecarHost : IAsyncDisposable
                 context.RequestAborted);
         });
 
+        var inboundPolicies = new InboundPolicies(holder, metrics, time, options.Service);
         var inbound = Builder(listen, options.InboundPort, logging);
         inbound.Services.AddHttpForwarder();
         var inboundApp = inbound.Build();
+        inboundApp.Use(inboundPolicies.InvokeAsync);
         inboundApp.MapForwarder("/{**catch-all}", $"http://127.0.0.1:{options.AppPort}", HttpVersionTransform.Apply);
 
         var admin = Builder(listen, options.AdminPort, logging, http2Detection: false);
@@ -73,8 +90,11 @@ public sealed class SidecarHost : IAsyncDisposable
         admin.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("meshsidecar", serviceInstanceId: options.EffectiveInstanceId))
             .WithMetrics(meters => meters
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", SidecarMetrics.MeterName)
-                .AddPrometheusExporter());
+                // The sidecar records http.client/server.request.duration itself, with the mesh's
+                // attributes; ASP.NET Core's and HttpClient's instruments of the same names stay out.
+                .AddMeter("Microsoft.AspNetCore.Server.Kestrel", SidecarMetrics.MeterName)
+                .AddPrometheusExporter()
+                .AddOtlp(options.Otlp));
         var adminApp = admin.Build();
         adminApp.MapPrometheusScrapingEndpoint("/metrics");
         adminApp.MapGet("/ready", () => holder.Current is null
@@ -84,7 +104,7 @@ public sealed class SidecarHost : IAsyncDisposable
             ? Results.Text(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(current.Message), "application/json")
             : Results.NotFound());
 
-        return new SidecarHost([outboundApp, inboundApp, adminApp], metrics);
+        return new SidecarHost([outboundApp, inboundApp, adminApp], metrics, mirroring);
     }
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -104,6 +124,7 @@ public sealed class SidecarHost : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
         }
 
+        _mirroring.Dispose();
         _metrics.Dispose();
     }
 

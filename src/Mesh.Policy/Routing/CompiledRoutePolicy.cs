@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using Mesh.Policy.Validation;
-
 namespace Mesh.Policy.Routing;
 
 /// <summary>The subset a request goes to, and the rule that sent it there.</summary>
@@ -17,7 +14,7 @@ public sealed class CompiledRoutePolicy
 {
     private readonly RoutePolicy _policy;
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _subsets;
-    private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
+    private readonly HeaderConditions?[] _headers;
 
     /// <summary>Compiles a policy that passed <see cref="RoutePolicyValidator"/>.</summary>
     public CompiledRoutePolicy(RoutePolicy policy)
@@ -25,16 +22,14 @@ public sealed class CompiledRoutePolicy
         ArgumentNullException.ThrowIfNull(policy);
         _policy = policy;
         _subsets = policy.Subsets.ToDictionary(s => s.Name, s => s.Labels, StringComparer.Ordinal);
-        foreach (var header in policy.Rules.Select(r => r.Match).OfType<RouteMatch>().SelectMany(m => m.Headers.Values))
-        {
-            // The whole value must match, as Envoy's safe_regex does: "beta" does not match "not-beta".
-            if (header.Regex is { } pattern && !_patterns.ContainsKey(pattern))
-                _patterns[pattern] = FieldRules.CompilePattern($"^(?:{pattern})$");
-        }
+        _headers = [.. policy.Rules.Select(r => r.Match is { Headers.Count: > 0 } m ? new HeaderConditions(m.Headers) : null)];
     }
 
     /// <summary>The policy this was compiled from.</summary>
     public RoutePolicy Policy => _policy;
+
+    /// <summary>The label selector of a subset, or null when the policy has no such subset.</summary>
+    public IReadOnlyDictionary<string, string>? SubsetLabels(string subset) => _subsets.GetValueOrDefault(subset);
 
     /// <summary>
     /// Picks the subset for a request: the first rule whose match holds, then a destination by
@@ -53,7 +48,7 @@ public sealed class CompiledRoutePolicy
         for (var i = 0; i < _policy.Rules.Count; i++)
         {
             var rule = _policy.Rules[i];
-            if (rule.Match is { } match && !Matches(match, method, path, header))
+            if (rule.Match is { } match && !Matches(match, _headers[i], method, path, header))
                 continue;
 
             var threshold = 0;
@@ -68,35 +63,12 @@ public sealed class CompiledRoutePolicy
         return null;
     }
 
-    private bool Matches(RouteMatch match, string method, string path, Func<string, string?> header)
+    private static bool Matches(RouteMatch match, HeaderConditions? headers, string method, string path, Func<string, string?> header)
     {
         if (match.Methods.Count > 0 && !match.Methods.Contains(method, StringComparer.OrdinalIgnoreCase))
             return false;
         if (match.PathPrefix is { } prefix && !path.StartsWith(prefix, StringComparison.Ordinal))
             return false;
-        foreach (var (name, condition) in match.Headers)
-        {
-            if (header(name) is not { } value || !Holds(condition, value))
-                return false;
-        }
-
-        return true;
-    }
-
-    private bool Holds(StringMatch condition, string value)
-    {
-        if (condition.Exact is { } exact)
-            return string.Equals(value, exact, StringComparison.Ordinal);
-        if (condition.Prefix is { } prefix)
-            return value.StartsWith(prefix, StringComparison.Ordinal);
-        try
-        {
-            return _patterns[condition.Regex!].IsMatch(value);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            // A pathological value must not stall the proxy: it simply does not match.
-            return false;
-        }
+        return headers is null || headers.Hold(header);
     }
 }

@@ -31,9 +31,18 @@ public sealed record SidecarOptions
     /// <summary>Folder where the last applied snapshot is kept for restarts without the console.</summary>
     public string StateDirectory { get; init; } = ".mesh-sidecar";
 
+    /// <summary>Where the sidecar pushes its metrics over OTLP; null to serve them at the admin /metrics only.</summary>
+    public OtlpExport? Otlp { get; init; }
+
     public string EffectiveAdvertiseAddress => AdvertiseAddress ?? (ListenAddress is "0.0.0.0" or "::" ? Environment.MachineName : ListenAddress);
 
     public string EffectiveInstanceId => InstanceId ?? $"{Service}-{Environment.MachineName.ToLowerInvariant()}-{InboundPort}";
 
     public string SnapshotPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.snapshot.pb");
 }
+
+/// <summary>An OTLP destination for the sidecar's metrics: a collector, or the console's receiver.</summary>
+/// <param name="Endpoint">For gRPC the collector's address (http://host:4317); for HTTP the full URL (http://host:4318/v1/metrics).</param>
+/// <param name="Protocol">gRPC or HTTP with protobuf bodies, as OTLP defines both.</param>
+/// <param name="Interval">How often metrics are pushed.</param>
+public sealed record OtlpExport(Uri Endpoint, OpenTelemetry.Exporter.OtlpExportProtocol Protocol, TimeSpan Interval);

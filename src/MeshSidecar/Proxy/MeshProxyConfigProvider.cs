@@ -1,5 +1,6 @@
 using Mesh.Policy.Resilience;
 using MeshSidecar.Snapshots;
+using MeshSidecar.Traffic;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -70,10 +71,14 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
                 });
             }
 
+            var balancer = service.Resilience?.LoadBalancer;
             clusters.Add(new ClusterConfig
             {
                 ClusterId = service.Name,
-                LoadBalancingPolicy = LoadBalancing(service.Resilience?.LoadBalancer),
+                LoadBalancingPolicy = LoadBalancing(balancer),
+                Metadata = balancer?.HashHeader is { } hashHeader
+                    ? new Dictionary<string, string> { [ConsistentHashPolicy.HeaderMetadata] = hashHeader }
+                    : null,
                 // Passive health: an instance whose connections keep failing is set aside for a
                 // while, before the console's heartbeat grace would notice.
                 HealthCheck = new HealthCheckConfig
@@ -101,7 +106,7 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
     {
         LoadBalancerKind.Random => LoadBalancingPolicies.Random,
         LoadBalancerKind.LeastRequest => LoadBalancingPolicies.PowerOfTwoChoices,
-        // Consistent hashing on a header comes with traffic management; until then it spreads evenly.
+        LoadBalancerKind.ConsistentHash => ConsistentHashPolicy.PolicyName,
         _ => LoadBalancingPolicies.RoundRobin,
     };
 

@@ -11,7 +11,7 @@ internal sealed record ServiceRoute(
     string Name,
     CompiledRoutePolicy? Routes,
     ResiliencePolicy? Resilience,
-    FaultPolicy? Faults,
+    CompiledFaultPolicy? Faults,
     IReadOnlyList<Mesh.Contracts.V1.Endpoint> Endpoints)
 {
     /// <summary>Fully qualified gRPC services whose calls go to this service.</summary>

@@ -49,7 +49,11 @@ internal static class SnapshotReader
             }
 
             services[service.Name] = new ServiceRoute(
-                service.Name, routes is null ? null : new CompiledRoutePolicy(routes), resilience, faults, service.Endpoints)
+                service.Name,
+                routes is null ? null : new CompiledRoutePolicy(routes),
+                resilience,
+                faults is null ? null : new CompiledFaultPolicy(faults),
+                service.Endpoints)
             {
                 GrpcServices = [.. service.GrpcServices],
             };

@@ -257,7 +257,7 @@ public sealed class SnapshotHolderTests : IDisposable
         Assert.Null(error);
         var faults = holder.Current?.Services["orders"].Faults;
         Assert.NotNull(faults);
-        var fault = Assert.Single(faults.Faults);
+        var fault = Assert.Single(faults.Policy.Faults);
         Assert.Equal(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero), fault.ExpiresAt);
     }
 

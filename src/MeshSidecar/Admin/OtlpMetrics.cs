@@ -1,0 +1,18 @@
+using MeshSidecar.Configuration;
+using OpenTelemetry.Metrics;
+
+namespace MeshSidecar.Admin;
+
+/// <summary>Pushes the sidecar's metrics over OTLP when it was told where to.</summary>
+internal static class OtlpMetrics
+{
+    public static MeterProviderBuilder AddOtlp(this MeterProviderBuilder meters, OtlpExport? export) =>
+        export is null
+            ? meters
+            : meters.AddOtlpExporter((exporter, reader) =>
+            {
+                exporter.Endpoint = export.Endpoint;
+                exporter.Protocol = export.Protocol;
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)export.Interval.TotalMilliseconds;
+            });
+}

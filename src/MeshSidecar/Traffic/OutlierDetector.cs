@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using MeshSidecar.Admin;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace MeshSidecar.Traffic;
+
+/// <summary>
+/// Outlier ejection, as the circuit breaker policy asks: an instance that fails the given number of
+/// attempts in a row (5xx, or no answer at all) is set aside through YARP's passive health for the
+/// ejection time, longer each time it is ejected again soon after, and never so many that more than
+/// the max-ejected percent, or every instance, would be out.
+/// </summary>
+internal sealed class OutlierDetector(IDestinationHealthUpdater health, SidecarMetrics metrics, TimeProvider time)
+{
+    /// <summary>Envoy's default cap on a growing ejection.</summary>
+    private static readonly TimeSpan _maxEjection = TimeSpan.FromMinutes(5);
+
+    private readonly Lock _gate = new();
+    private readonly ConditionalWeakTable<DestinationState, Record> _records = [];
+
+    public void Report(MeshCall call, DestinationState destination, bool failed)
+    {
+        if (call.Service.Resilience?.CircuitBreaker is not { } policy || call.Cluster is not { } cluster)
+            return;
+        var record = _records.GetValue(destination, _ => new Record());
+        if (!failed)
+        {
+            Volatile.Write(ref record.Consecutive, 0);
+            return;
+        }
+
+        if (Interlocked.Increment(ref record.Consecutive) < policy.Consecutive5xx)
+            return;
+
+        lock (_gate)
+        {
+            Volatile.Write(ref record.Consecutive, 0);
+            var now = time.GetUtcNow();
+            if (record.EjectedUntil > now)
+                return;
+            var all = cluster.DestinationsState.AllDestinations;
+            var ejected = all.Count(d => d.Health.Passive == DestinationHealth.Unhealthy);
+            var allowed = Math.Min(all.Count - 1, Math.Max(1, all.Count * policy.MaxEjectedPercent / 100));
+            if (ejected >= allowed)
+                return;
+
+            var baseTime = TimeSpan.FromMilliseconds(policy.EjectionTimeMs);
+            // A repeat offender stays out longer; one that stayed healthy for a while starts over.
+            record.Ejections = now - record.EjectedUntil > baseTime * 10 ? 1 : record.Ejections + 1;
+            var period = TimeSpan.FromTicks(Math.Min(baseTime.Ticks * record.Ejections, Math.Max(baseTime.Ticks, _maxEjection.Ticks)));
+            record.EjectedUntil = now + period;
+            health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
+            metrics.Ejected(call.Service.Name, destination.DestinationId);
+        }
+    }
+
+    private sealed class Record
+    {
+        public int Consecutive;
+        public int Ejections;
+        public DateTimeOffset EjectedUntil = DateTimeOffset.MinValue;
+    }
+}
