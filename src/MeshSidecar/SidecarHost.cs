@@ -65,7 +65,6 @@ public sealed class SidecarHost : IAsyncDisposable
             proxy.Use(outboundPolicies.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
         });
         outboundApp.MapFallback(context =>
         {

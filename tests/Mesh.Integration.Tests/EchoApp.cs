@@ -8,10 +8,15 @@ namespace Mesh.Integration.Tests;
 /// <summary>
 /// A tiny app behind a sidecar, on its own loopback port: HTTP/1.1 and HTTP/2 endpoints and a gRPC
 /// service with unary and bidirectional calls. Every answer names the instance that served it.
+/// Tests script its failures (<see cref="Status"/>, <see cref="Delay"/>, <c>/flaky</c>) and read
+/// what reached it (<see cref="Served"/>, <see cref="Mirrored"/>).
 /// </summary>
 public sealed class EchoApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _served;
+    private int _mirrored;
+    private int _inFlight;
 
     private EchoApp(WebApplication app, int port, string name)
     {
@@ -23,6 +28,21 @@ public sealed class EchoApp : IAsyncDisposable
     public int Port { get; }
 
     public string Name { get; }
+
+    /// <summary>What <c>/status</c> answers with.</summary>
+    public int Status { get; set; } = 200;
+
+    /// <summary>How long <c>/status</c> and <c>/hello</c> wait before answering.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>Requests that reached this app.</summary>
+    public int Served => Volatile.Read(ref _served);
+
+    /// <summary>Requests that reached this app as mirror copies.</summary>
+    public int Mirrored => Volatile.Read(ref _mirrored);
+
+    /// <summary>Requests this app is still working on.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public static async Task<EchoApp> StartAsync(string name)
     {
@@ -40,7 +60,36 @@ public sealed class EchoApp : IAsyncDisposable
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(new Identity(name));
         var app = builder.Build();
-        app.MapGet("/hello", (HttpContext context) => $"{name} over {context.Request.Protocol}");
+        EchoApp? self = null;
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref self!._served);
+            if (context.Request.Headers.ContainsKey("X-Mesh-Mirror"))
+                Interlocked.Increment(ref self._mirrored);
+            Interlocked.Increment(ref self._inFlight);
+            try
+            {
+                await next();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref self._inFlight);
+            }
+        });
+        app.MapGet("/hello", async (HttpContext context) =>
+        {
+            await Task.Delay(self!.Delay, context.RequestAborted);
+            return $"{name} over {context.Request.Protocol}";
+        });
+        app.MapGet("/status", async (HttpContext context) =>
+        {
+            await Task.Delay(self!.Delay, context.RequestAborted);
+            return Results.Text(name, statusCode: self.Status);
+        });
+        // Fails the given percent of calls at random with 503, whatever the method.
+        app.Map("/flaky", (HttpContext context, int fail) =>
+            Results.Text(name, statusCode: Random.Shared.Next(100) < fail ? 503 : 200));
+        app.MapGet("/source", (HttpContext context) => context.Request.Headers["X-Mesh-Source"].ToString());
         app.MapGet("/traceparent", (HttpContext context) => context.Request.Headers.TraceParent.ToString());
         // Uploads are hashed as they stream in; downloads stream out a pattern the caller can rebuild.
         app.MapPost("/digest", async (HttpContext context) =>
@@ -61,7 +110,7 @@ public sealed class EchoApp : IAsyncDisposable
         });
         app.MapGrpcService<EchoService>();
         await app.StartAsync();
-        return new EchoApp(app, port, name);
+        return self = new EchoApp(app, port, name);
     }
 
     /// <summary>The bytes /bytes sends: 0, 1, ..., 255, 0, 1, ... .</summary>

@@ -110,14 +110,44 @@ public sealed class MeshFixture : IAsyncLifetime
     public static long Revision(JsonElement config) =>
         config.TryGetProperty("revision", out var revision) ? long.Parse(revision.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
-    public async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, string version, string? stateDirectory = null)
+    public Task<SidecarOptions> StartSidecarAsync(string service, int appPort, string version, string? stateDirectory = null) =>
+        StartSidecarAsync(service, appPort, new Dictionary<string, string> { ["version"] = version }, stateDirectory);
+
+    /// <summary>
+    /// Starts an app per label set (<c>"version=v1,zone=a"</c>), each behind its own sidecar of
+    /// <paramref name="service"/>, and waits until the caller (<see cref="Frontend"/>) knows them all.
+    /// </summary>
+    public async Task<IReadOnlyList<(EchoApp App, SidecarOptions Sidecar)>> StartServiceAsync(string service, params string[] labelSets)
+    {
+        var instances = new List<(EchoApp, SidecarOptions)>();
+        for (var i = 0; i < labelSets.Length; i++)
+        {
+            var labels = labelSets[i].Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(pair => pair.Split('='))
+                .ToDictionary(pair => pair[0], pair => pair[1]);
+            var app = await StartAsync(await EchoApp.StartAsync($"{service}-{i}"));
+            instances.Add((app, await StartSidecarAsync(service, app.Port, labels)));
+        }
+
+        await WaitForAsync(Frontend, config => Endpoints(config, service) == labelSets.Length);
+        return instances;
+    }
+
+    /// <summary>Waits until every given sidecar applied at least this revision.</summary>
+    public static async Task WaitForRevisionAsync(long revision, params SidecarOptions[] sidecars)
+    {
+        foreach (var sidecar in sidecars)
+            await WaitForAsync(sidecar, config => Revision(config) >= revision);
+    }
+
+    public async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, IReadOnlyDictionary<string, string> labels, string? stateDirectory = null)
     {
         var options = await StartSidecarAsync(new SidecarOptions
         {
             Service = service,
             AppPort = appPort,
             ControlPlane = Console.ControlPlaneAddress,
-            Labels = new Dictionary<string, string> { ["version"] = version },
+            Labels = labels,
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),
             AdminPort = KestrelConsole.FreePort(),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Mesh.Policy.Validation;
+using OpenTelemetry.Exporter;
 
 namespace MeshSidecar.Configuration;
 
@@ -23,6 +24,10 @@ public static class SidecarCommandLine
           --advertise-address HOST  where peers reach the inbound port (MESH_SIDECAR_ADVERTISE_ADDRESS)
           --instance-id ID          unique instance name (MESH_SIDECAR_INSTANCE_ID)
           --state-dir DIR           keeps the last applied snapshot, default .mesh-sidecar (MESH_SIDECAR_STATE_DIR)
+          --otlp-endpoint URL       push metrics over OTLP too, e.g. http://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
+          --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. http://127.0.0.1:4318/v1/metrics),
+                                    default grpc (MESH_SIDECAR_OTLP_PROTOCOL)
+          --otlp-interval-ms N      how often metrics are pushed, 100–3600000, default 10000 (MESH_SIDECAR_OTLP_INTERVAL_MS)
         """;
 
     private static readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal)
@@ -38,6 +43,16 @@ public static class SidecarCommandLine
         ["--advertise-address"] = "MESH_SIDECAR_ADVERTISE_ADDRESS",
         ["--instance-id"] = "MESH_SIDECAR_INSTANCE_ID",
         ["--state-dir"] = "MESH_SIDECAR_STATE_DIR",
+        ["--otlp-endpoint"] = "MESH_SIDECAR_OTLP_ENDPOINT",
+        ["--otlp-protocol"] = "MESH_SIDECAR_OTLP_PROTOCOL",
+        ["--otlp-interval-ms"] = "MESH_SIDECAR_OTLP_INTERVAL_MS",
+    };
+
+    /// <summary>OTLP's names for its transports, as OTEL_EXPORTER_OTLP_PROTOCOL spells them.</summary>
+    private static readonly Dictionary<string, OtlpExportProtocol> _otlpProtocols = new(StringComparer.Ordinal)
+    {
+        ["grpc"] = OtlpExportProtocol.Grpc,
+        ["http/protobuf"] = OtlpExportProtocol.HttpProtobuf,
     };
 
     /// <summary>The options, or every error found; <paramref name="environment"/> reads variables (tests pass their own).</summary>
@@ -112,6 +127,7 @@ public static class SidecarCommandLine
             AdvertiseAddress = advertise,
             InstanceId = Value("--instance-id"),
             StateDirectory = Value("--state-dir") ?? ".mesh-sidecar",
+            Otlp = Otlp(Value, missingValues, errors),
         };
 
         var ports = new[] { ("--app-port", options.AppPort), ("--outbound-port", options.OutboundPort), ("--inbound-port", options.InboundPort), ("--admin-port", options.AdminPort) };
@@ -119,6 +135,55 @@ public static class SidecarCommandLine
             errors.Add($"{string.Join(" and ", clash.Select(c => c.Item1))}: all say {clash.Key}; each needs its own port");
 
         return errors.Count > 0 ? (null, errors) : (options, errors);
+    }
+
+    /// <summary>The OTLP export when an endpoint is given; its protocol and interval mean nothing without one.</summary>
+    private static OtlpExport? Otlp(Func<string, string?> value, HashSet<string> missingValues, List<string> errors)
+    {
+        var endpoint = value("--otlp-endpoint");
+        var protocolText = value("--otlp-protocol");
+        var intervalText = value("--otlp-interval-ms");
+        if (endpoint is null)
+        {
+            // An endpoint flag without its value was reported already; one mistake, one error.
+            if (!missingValues.Contains("--otlp-endpoint"))
+            {
+                foreach (var (flag, text) in new[] { ("--otlp-protocol", protocolText), ("--otlp-interval-ms", intervalText) })
+                {
+                    if (text is not null)
+                        errors.Add($"{flag}: needs --otlp-endpoint");
+                }
+            }
+
+            return null;
+        }
+
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var endpointUri) || endpointUri.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"--otlp-endpoint: \"{endpoint}\" is not an http:// or https:// URL");
+            endpointUri = null;
+        }
+
+        var protocol = OtlpExportProtocol.Grpc;
+        if (protocolText is not null && !_otlpProtocols.TryGetValue(protocolText, out protocol))
+        {
+            errors.Add($"--otlp-protocol: \"{protocolText}\" is not grpc or http/protobuf");
+        }
+        // Over HTTP the exporter posts to the URL exactly as given (it appends /v1/metrics only to an
+        // endpoint from OTEL_EXPORTER_OTLP_ENDPOINT); a bare host:port would post to "/" and be refused.
+        else if (protocol == OtlpExportProtocol.HttpProtobuf && endpointUri is { AbsolutePath: "/" })
+        {
+            errors.Add($"--otlp-endpoint: \"{endpoint}\" has no path; http/protobuf needs the full URL, e.g. http://127.0.0.1:4318/v1/metrics");
+        }
+
+        var interval = 10_000;
+        if (intervalText is not null
+            && !(int.TryParse(intervalText, NumberStyles.None, CultureInfo.InvariantCulture, out interval) && interval is >= 100 and <= 3_600_000))
+        {
+            errors.Add($"--otlp-interval-ms: \"{intervalText}\" is not a number of milliseconds (100–3600000)");
+        }
+
+        return endpointUri is null ? null : new OtlpExport(endpointUri, protocol, TimeSpan.FromMilliseconds(interval));
     }
 
     private static int? Port(string flag, string? text, int? fallback, List<string> errors)

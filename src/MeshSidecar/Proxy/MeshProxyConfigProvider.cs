@@ -79,8 +79,8 @@ internal sealed class MeshProxyConfigProvider : IProxyConfigProvider
                 Metadata = balancer?.HashHeader is { } hashHeader
                     ? new Dictionary<string, string> { [ConsistentHashPolicy.HeaderMetadata] = hashHeader }
                     : null,
-                // Passive health: an instance whose connections keep failing is set aside for a
-                // while, before the console's heartbeat grace would notice.
+                // Passive health on, so instances the outlier detector sets aside leave the load
+                // balancer's choice; reported per attempt by AttemptHandler, not by YARP's middleware.
                 HealthCheck = new HealthCheckConfig
                 {
                     Passive = new PassiveHealthCheckConfig { Enabled = true, ReactivationPeriod = TimeSpan.FromSeconds(10) },

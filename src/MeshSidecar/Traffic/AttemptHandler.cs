@@ -21,12 +21,15 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
     private static readonly HashSet<string> _idempotentMethods =
         new(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"], StringComparer.OrdinalIgnoreCase);
 
+    private static readonly ResiliencePolicy _none = new();
+
     private readonly RetryBudget _budget = new(time);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!request.Options.TryGetValue(MeshCall.Key, out var call) || call.Service.Resilience is not { } policy)
+        if (!request.Options.TryGetValue(MeshCall.Key, out var call))
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var policy = call.Service.Resilience ?? _none;
 
         _budget.Called();
         var retries = policy.Retries is { } retry && (retry.RetryNonIdempotent || _idempotentMethods.Contains(request.Method.Method))
@@ -71,7 +74,7 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
             if (destination is not null)
             {
                 tried.Add(destination);
-                outliers.Report(call, destination, failure is not null);
+                outliers.Report(call, destination, failure);
             }
 
             var retryable = failure is not null && retries is not null && attempt < retries.Attempts && Covers(retries.RetryOn, failure);

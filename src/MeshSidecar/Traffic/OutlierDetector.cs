@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Mesh.Policy.Resilience;
 using MeshSidecar.Admin;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
@@ -9,20 +10,29 @@ namespace MeshSidecar.Traffic;
 /// Outlier ejection, as the circuit breaker policy asks: an instance that fails the given number of
 /// attempts in a row (5xx, or no answer at all) is set aside through YARP's passive health for the
 /// ejection time, longer each time it is ejected again soon after, and never so many that more than
-/// the max-ejected percent, or every instance, would be out.
+/// the max-ejected percent, or every instance, would be out. Without a policy, only instances that
+/// cannot be reached at all are set aside. This is the sidecar's only passive health: YARP's own
+/// transport-failure policy would mark an instance healthy again on its next request.
 /// </summary>
 internal sealed class OutlierDetector(IDestinationHealthUpdater health, SidecarMetrics metrics, TimeProvider time)
 {
+    /// <summary>What applies to a destination service without a circuit breaker: unreachable instances only.</summary>
+    private static readonly CircuitBreakerPolicy _unreachable = new() { Consecutive5xx = 5, EjectionTimeMs = 10_000, MaxEjectedPercent = 50 };
+
     /// <summary>Envoy's default cap on a growing ejection.</summary>
     private static readonly TimeSpan _maxEjection = TimeSpan.FromMinutes(5);
 
     private readonly Lock _gate = new();
     private readonly ConditionalWeakTable<DestinationState, Record> _records = [];
 
-    public void Report(MeshCall call, DestinationState destination, bool failed)
+    /// <summary>Records an attempt's outcome: null for an answer below 500, else the failure class.</summary>
+    public void Report(MeshCall call, DestinationState destination, string? failure)
     {
-        if (call.Service.Resilience?.CircuitBreaker is not { } policy || call.Cluster is not { } cluster)
+        if (call.Cluster is not { } cluster)
             return;
+        var configured = call.Service.Resilience?.CircuitBreaker;
+        var policy = configured ?? _unreachable;
+        var failed = configured is not null ? failure is not null : failure is "connect-failure" or "reset";
         var record = _records.GetValue(destination, _ => new Record());
         if (!failed)
         {

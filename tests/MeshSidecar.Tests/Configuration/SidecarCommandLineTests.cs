@@ -1,4 +1,5 @@
 using MeshSidecar.Configuration;
+using OpenTelemetry.Exporter;
 
 namespace MeshSidecar.Tests.Configuration;
 
@@ -44,6 +45,9 @@ public class SidecarCommandLineTests
             "--advertise-address", "orders-1.internal",
             "--instance-id", "orders-7f9c",
             "--state-dir", "/var/lib/mesh",
+            "--otlp-endpoint", "http://collector:4318/v1/metrics",
+            "--otlp-protocol", "http/protobuf",
+            "--otlp-interval-ms", "2500",
         ];
 
         var (options, errors) = Parse(args);
@@ -71,6 +75,9 @@ public class SidecarCommandLineTests
         Assert.Equal("orders-1.internal", options.EffectiveAdvertiseAddress);
         Assert.Equal("orders-7f9c", options.EffectiveInstanceId);
         Assert.Equal(Path.Combine("/var/lib/mesh", "orders-16006.snapshot.pb"), options.SnapshotPath);
+        Assert.Equal(
+            new OtlpExport(new Uri("http://collector:4318/v1/metrics"), OtlpExportProtocol.HttpProtobuf, TimeSpan.FromMilliseconds(2500)),
+            options.Otlp);
     }
 
     [Fact]
@@ -91,6 +98,7 @@ public class SidecarCommandLineTests
         Assert.Null(options.AdvertiseAddress);
         Assert.Null(options.InstanceId);
         Assert.Equal(".mesh-sidecar", options.StateDirectory);
+        Assert.Null(options.Otlp);
     }
 
     [Fact]
@@ -109,7 +117,8 @@ public class SidecarCommandLineTests
             [
                 "MESH_SIDECAR_ADMIN_PORT", "MESH_SIDECAR_ADVERTISE_ADDRESS", "MESH_SIDECAR_CONTROL_PLANE",
                 "MESH_SIDECAR_INBOUND_PORT", "MESH_SIDECAR_INSTANCE_ID", "MESH_SIDECAR_LABELS",
-                "MESH_SIDECAR_LISTEN_ADDRESS", "MESH_SIDECAR_OUTBOUND_PORT", "MESH_SIDECAR_STATE_DIR",
+                "MESH_SIDECAR_LISTEN_ADDRESS", "MESH_SIDECAR_OTLP_ENDPOINT", "MESH_SIDECAR_OTLP_INTERVAL_MS",
+                "MESH_SIDECAR_OTLP_PROTOCOL", "MESH_SIDECAR_OUTBOUND_PORT", "MESH_SIDECAR_STATE_DIR",
             ],
             asked.Distinct().Order(StringComparer.Ordinal));
     }
@@ -149,6 +158,9 @@ public class SidecarCommandLineTests
             ["MESH_SIDECAR_ADVERTISE_ADDRESS"] = "orders.internal",
             ["MESH_SIDECAR_INSTANCE_ID"] = "orders-env",
             ["MESH_SIDECAR_STATE_DIR"] = "/state",
+            ["MESH_SIDECAR_OTLP_ENDPOINT"] = "https://collector:4318/v1/metrics",
+            ["MESH_SIDECAR_OTLP_PROTOCOL"] = "http/protobuf",
+            ["MESH_SIDECAR_OTLP_INTERVAL_MS"] = "30000",
         };
 
         var (options, errors) = Parse(variables);
@@ -164,6 +176,9 @@ public class SidecarCommandLineTests
         Assert.Equal("orders.internal", options.AdvertiseAddress);
         Assert.Equal("orders-env", options.InstanceId);
         Assert.Equal("/state", options.StateDirectory);
+        Assert.Equal(
+            new OtlpExport(new Uri("https://collector:4318/v1/metrics"), OtlpExportProtocol.HttpProtobuf, TimeSpan.FromSeconds(30)),
+            options.Otlp);
     }
 
     [Fact]
@@ -554,6 +569,219 @@ public class SidecarCommandLineTests
                 "--inbound-port: \"0\" is not a port (1–65535)",
             ],
             errors);
+    }
+
+    [Fact]
+    public void Parse_OtlpEndpointOnly_PushesOverGrpcEveryTenSeconds()
+    {
+        var (options, errors) = Parse(Required("--otlp-endpoint", "http://127.0.0.1:4317"));
+
+        Assert.Empty(errors);
+        Assert.Equal(new OtlpExport(new Uri("http://127.0.0.1:4317"), OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(10)), options?.Otlp);
+    }
+
+    [Theory]
+    [InlineData("grpc", "http://127.0.0.1:4317", OtlpExportProtocol.Grpc)]
+    [InlineData("http/protobuf", "http://127.0.0.1:4318/v1/metrics", OtlpExportProtocol.HttpProtobuf)]
+    [InlineData("http/protobuf", "https://collector.example/otlp/v1/metrics", OtlpExportProtocol.HttpProtobuf)]
+    public void Parse_OtlpProtocol_GivesProtocol(string text, string endpoint, OtlpExportProtocol protocol)
+    {
+        var (options, errors) = Parse(Required("--otlp-endpoint", endpoint, "--otlp-protocol", text));
+
+        Assert.Empty(errors);
+        Assert.Equal(new OtlpExport(new Uri(endpoint), protocol, TimeSpan.FromSeconds(10)), options?.Otlp);
+    }
+
+    [Theory]
+    [InlineData("100", 100)]
+    [InlineData("200", 200)]
+    [InlineData("3600000", 3_600_000)]
+    public void Parse_OtlpIntervalInRange_GivesInterval(string text, int milliseconds)
+    {
+        var (options, errors) = Parse(Required("--otlp-endpoint", "http://127.0.0.1:4317", "--otlp-interval-ms", text));
+
+        Assert.Empty(errors);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options?.Otlp?.Interval);
+    }
+
+    [Fact]
+    public void Parse_OtlpEndpointFromVariable_DefaultsTheRest()
+    {
+        var variables = new Dictionary<string, string> { ["MESH_SIDECAR_OTLP_ENDPOINT"] = "http://collector:4317" };
+
+        var (options, errors) = Parse(variables, Required());
+
+        Assert.Empty(errors);
+        Assert.Equal(new OtlpExport(new Uri("http://collector:4317"), OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(10)), options?.Otlp);
+    }
+
+    [Fact]
+    public void Parse_OtlpFlagsAndVariables_FlagsWin()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["MESH_SIDECAR_OTLP_ENDPOINT"] = "http://collector:4317",
+            ["MESH_SIDECAR_OTLP_PROTOCOL"] = "grpc",
+            ["MESH_SIDECAR_OTLP_INTERVAL_MS"] = "60000",
+        };
+
+        var (options, errors) = Parse(
+            variables,
+            Required("--otlp-endpoint", "http://127.0.0.1:4318/v1/metrics", "--otlp-protocol", "http/protobuf", "--otlp-interval-ms", "500"));
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            new OtlpExport(new Uri("http://127.0.0.1:4318/v1/metrics"), OtlpExportProtocol.HttpProtobuf, TimeSpan.FromMilliseconds(500)),
+            options?.Otlp);
+    }
+
+    [Fact]
+    public void Parse_OtlpEndpointFlagAndProtocolVariable_CombinesThem()
+    {
+        var variables = new Dictionary<string, string> { ["MESH_SIDECAR_OTLP_PROTOCOL"] = "http/protobuf" };
+
+        var (options, errors) = Parse(variables, Required("--otlp-endpoint", "http://127.0.0.1:4318/v1/metrics"));
+
+        Assert.Empty(errors);
+        Assert.Equal(OtlpExportProtocol.HttpProtobuf, options?.Otlp?.Protocol);
+    }
+
+    [Theory]
+    [InlineData("--otlp-protocol", "http/protobuf")]
+    [InlineData("--otlp-interval-ms", "1000")]
+    public void Parse_OtlpSettingWithoutEndpoint_ReportsNeedsEndpoint(string flag, string value)
+    {
+        var error = SingleError(Required(flag, value));
+
+        Assert.Equal($"{flag}: needs --otlp-endpoint", error);
+    }
+
+    [Fact]
+    public void Parse_OtlpVariablesWithoutEndpoint_ReportedUnderTheirFlags()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["MESH_SIDECAR_OTLP_PROTOCOL"] = "grpc",
+            ["MESH_SIDECAR_OTLP_INTERVAL_MS"] = "1000",
+        };
+
+        var (options, errors) = Parse(variables, Required());
+
+        Assert.Null(options);
+        Assert.Equal(["--otlp-protocol: needs --otlp-endpoint", "--otlp-interval-ms: needs --otlp-endpoint"], errors);
+    }
+
+    [Fact]
+    public void Parse_OtlpEndpointWithoutValue_ReportsOnlyNeedsValue()
+    {
+        var (options, errors) = Parse(Required("--otlp-endpoint", "--otlp-protocol", "grpc"));
+
+        Assert.Null(options);
+        // The protocol is not blamed for an endpoint that was named but not given.
+        Assert.Equal("--otlp-endpoint: needs a value", Assert.Single(errors));
+    }
+
+    [Theory]
+    [InlineData("ftp://collector:4317")]
+    [InlineData("collector:4317")]
+    [InlineData("127.0.0.1:4317")]
+    [InlineData("/v1/metrics")]
+    [InlineData("not a url")]
+    public void Parse_OtlpEndpointNotHttp_ReportsUrl(string url)
+    {
+        var error = SingleError(Required("--otlp-endpoint", url));
+
+        Assert.Equal($"--otlp-endpoint: \"{url}\" is not an http:// or https:// URL", error);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:4318")]
+    [InlineData("http://127.0.0.1:4318/")]
+    [InlineData("https://collector.example")]
+    public void Parse_OtlpHttpProtobufEndpointWithoutPath_ReportsPath(string url)
+    {
+        var error = SingleError(Required("--otlp-endpoint", url, "--otlp-protocol", "http/protobuf"));
+
+        Assert.Equal($"--otlp-endpoint: \"{url}\" has no path; http/protobuf needs the full URL, e.g. http://127.0.0.1:4318/v1/metrics", error);
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("GRPC")]
+    [InlineData("http/json")]
+    [InlineData("HttpProtobuf")]
+    public void Parse_OtlpProtocolUnknown_ReportsProtocol(string protocol)
+    {
+        var error = SingleError(Required("--otlp-endpoint", "http://127.0.0.1:4317", "--otlp-protocol", protocol));
+
+        Assert.Equal($"--otlp-protocol: \"{protocol}\" is not grpc or http/protobuf", error);
+    }
+
+    [Theory]
+    [InlineData("99")]
+    [InlineData("0")]
+    [InlineData("3600001")]
+    [InlineData("-1")]
+    [InlineData("+500")]
+    [InlineData("1.5")]
+    [InlineData("1s")]
+    [InlineData("99999999999")]
+    public void Parse_OtlpIntervalOutOfRangeOrNotNumber_ReportsInterval(string interval)
+    {
+        var error = SingleError(Required("--otlp-endpoint", "http://127.0.0.1:4317", "--otlp-interval-ms", interval));
+
+        Assert.Equal($"--otlp-interval-ms: \"{interval}\" is not a number of milliseconds (100–3600000)", error);
+    }
+
+    [Fact]
+    public void Parse_BadOtlpVariable_ReportedUnderItsFlag()
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["MESH_SIDECAR_OTLP_ENDPOINT"] = "http://127.0.0.1:4317",
+            ["MESH_SIDECAR_OTLP_INTERVAL_MS"] = "fast",
+        };
+
+        var (options, errors) = Parse(variables, Required());
+
+        Assert.Null(options);
+        Assert.Equal("--otlp-interval-ms: \"fast\" is not a number of milliseconds (100–3600000)", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Parse_EveryOtlpSettingWrong_ReportsEach()
+    {
+        var (options, errors) = Parse(Required("--otlp-endpoint", "ftp://collector", "--otlp-protocol", "udp", "--otlp-interval-ms", "5"));
+
+        Assert.Null(options);
+        Assert.Equal(
+            [
+                "--otlp-endpoint: \"ftp://collector\" is not an http:// or https:// URL",
+                "--otlp-protocol: \"udp\" is not grpc or http/protobuf",
+                "--otlp-interval-ms: \"5\" is not a number of milliseconds (100–3600000)",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void Parse_OtlpEndpointTwice_ReportsCount()
+    {
+        var error = SingleError(Required("--otlp-endpoint", "http://a:4317", "--otlp-endpoint", "http://b:4317"));
+
+        Assert.Equal("--otlp-endpoint: given 2 times", error);
+    }
+
+    [Fact]
+    public void Usage_NamesEveryOtlpFlagAndVariable()
+    {
+        foreach (var text in new[]
+        {
+            "--otlp-endpoint", "MESH_SIDECAR_OTLP_ENDPOINT", "--otlp-protocol", "MESH_SIDECAR_OTLP_PROTOCOL",
+            "--otlp-interval-ms", "MESH_SIDECAR_OTLP_INTERVAL_MS",
+        })
+        {
+            Assert.Contains(text, SidecarCommandLine.Usage, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
