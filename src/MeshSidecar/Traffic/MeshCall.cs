@@ -9,7 +9,7 @@ namespace MeshSidecar.Traffic;
 /// route rule and subset it took, and the instances it may go to. YARP's client chain reads it
 /// from the outgoing request's options.
 /// </summary>
-internal sealed class MeshCall(HttpContext context, ServiceRoute service, string route, string subset)
+internal sealed class MeshCall(HttpContext context, ServiceRoute service, string route, string subset, IReadOnlyList<DestinationState> candidates)
 {
     public static readonly HttpRequestOptionsKey<MeshCall> Key = new("mesh.call");
 
@@ -34,11 +34,10 @@ internal sealed class MeshCall(HttpContext context, ServiceRoute service, string
     /// </summary>
     public DestinationState? NextDestination(IReadOnlyCollection<DestinationState> tried)
     {
-        var candidates = Context.GetReverseProxyFeature().AvailableDestinations
-            .Where(d => d.Health.Passive != DestinationHealth.Unhealthy)
-            .ToList();
-        var fresh = candidates.Where(d => !tried.Contains(d)).ToList();
-        var pool = fresh.Count > 0 ? fresh : candidates;
+        // Not the feature's AvailableDestinations: YARP's load balancer narrows those to its one pick.
+        var available = candidates.Where(d => d.Health.Passive != DestinationHealth.Unhealthy).ToList();
+        var fresh = available.Where(d => !tried.Contains(d)).ToList();
+        var pool = fresh.Count > 0 ? fresh : available;
         return pool.Count == 0 ? null : pool[Random.Shared.Next(pool.Count)];
     }
 }

@@ -57,7 +57,7 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
                 && service.Routes.SubsetLabels(mirror.Subset) is { } labels)
                 await mirroring.SendAsync(context, service, mirror.Subset, labels, feature.AllDestinations).ConfigureAwait(false);
 
-            context.Features.Set(new MeshCall(context, service, route, subset));
+            context.Features.Set(new MeshCall(context, service, route, subset, feature.AvailableDestinations));
             await next().ConfigureAwait(false);
         }
         finally

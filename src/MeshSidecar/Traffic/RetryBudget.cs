@@ -11,6 +11,7 @@ internal sealed class RetryBudget(TimeProvider time)
     private static readonly long _slotTicks = TimeSpan.FromMilliseconds(100).Ticks;
 
     private readonly Lock _gate = new();
+    private readonly long _origin = time.GetTimestamp();
     private readonly long[] _calls = new long[Slots];
     private readonly long[] _retries = new long[Slots];
     private long _slot = -1;
@@ -45,7 +46,7 @@ internal sealed class RetryBudget(TimeProvider time)
     /// <summary>Clears the slots time has passed since the last call; returns the current one.</summary>
     private int Roll()
     {
-        var now = time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency / _slotTicks;
+        var now = time.GetElapsedTime(_origin).Ticks / _slotTicks;
         if (_slot >= 0)
         {
             for (var s = _slot + 1; s <= now && s <= _slot + Slots; s++)

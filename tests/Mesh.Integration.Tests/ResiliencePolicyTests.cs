@@ -1,0 +1,233 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Mesh.Integration.Tests.Echo;
+using Mesh.Testing;
+
+namespace Mesh.Integration.Tests;
+
+/// <summary>
+/// Resilience and fault policies on real traffic: retries and their budget, timeouts, outlier
+/// ejection, rate limits and injected faults. Each test has its own destination service.
+/// </summary>
+public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<MeshFixture>
+{
+    [Fact]
+    public async Task Upstream30PercentFailing_ThreeRetries_97PercentSucceed_RetriesWithinBudget()
+    {
+        var instances = await mesh.StartServiceAsync("flaky", "version=v1", "version=v1");
+        await PutAsync("flaky", "resilience",
+            """{"retries":{"attempts":3,"retryOn":["5xx"],"budget":{"percent":50,"minRetriesPerSecond":3}},"version":0}""");
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var answers = await Load.SendAsync(client, 2000, 8, _ => Load.To("flaky", "flaky?fail=30"));
+
+        var succeeded = answers.Count(a => a.Status == HttpStatusCode.OK);
+        Assert.True(succeeded >= 0.97 * answers.Length, $"{succeeded} of {answers.Length} succeeded");
+        var retries = instances.Sum(i => i.App.Served) - answers.Length;
+        Assert.True(retries > 0, "nothing was retried");
+        // The budget: half the calls of the last second, plus the floor for each second the run took.
+        var seconds = Math.Ceiling(answers.Max(a => a.Elapsed).TotalSeconds) + 1;
+        Assert.True(retries <= (0.5 * answers.Length) + (3 * seconds * 10), $"{retries} retries for {answers.Length} calls");
+        Assert.Contains("mesh_retries_total{", await Load.MetricsAsync(mesh.Frontend), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetryBudgetOf20Percent_AlwaysFailingUpstream_RetriesCapped()
+    {
+        var instances = await mesh.StartServiceAsync("stormed", "version=v1");
+        await PutAsync("stormed", "resilience",
+            """{"retries":{"attempts":3,"retryOn":["5xx"],"budget":{"percent":20,"minRetriesPerSecond":1}},"version":0}""");
+        using var client = MeshFixture.Client(mesh.Frontend);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var answers = await Load.SendAsync(client, 1000, 8, _ => Load.To("stormed", "flaky?fail=100"));
+
+        var seconds = Math.Ceiling(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds) + 1;
+        var retries = instances[0].App.Served - answers.Length;
+        // Without the budget this would be 3,000 retries.
+        Assert.InRange(retries, 1, (0.2 * answers.Length) + seconds);
+        Assert.Contains("mesh_retries_denied_total{", await Load.MetricsAsync(mesh.Frontend), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_NotRetried_UnlessMarked()
+    {
+        var instances = await mesh.StartServiceAsync("payments", "version=v1");
+        var app = instances[0].App;
+        await PutAsync("payments", "resilience", """{"retries":{"attempts":2,"retryOn":["5xx"],"budget":{"percent":100}},"version":0}""");
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var unmarked = await Load.SendAsync(client, 50, 4, _ => Post("payments", "flaky?fail=100"));
+        var servedUnmarked = app.Served;
+        await PutAsync("payments", "resilience",
+            """{"retries":{"attempts":2,"retryOn":["5xx"],"retryNonIdempotent":true,"budget":{"percent":100}},"version":1}""", create: false);
+        var marked = await Load.SendAsync(client, 50, 4, _ => Post("payments", "flaky?fail=100"));
+
+        Assert.All(unmarked.Concat(marked), a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.Equal(50, servedUnmarked);
+        Assert.Equal(50 * 3, app.Served - servedUnmarked);
+    }
+
+    [Fact]
+    public async Task OneOfThreeFailing_EjectedAfterConsecutiveFailures_BackAfterEjectionTime()
+    {
+        var instances = await mesh.StartServiceAsync("inventory", "version=v1", "version=v1", "version=v1");
+        var bad = instances[1].App;
+        bad.Status = 500;
+        await PutAsync("inventory", "resilience",
+            """{"circuitBreaker":{"consecutive5xx":3,"ejectionTimeMs":2000,"maxEjectedPercent":50},"version":0}""");
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var whileFailing = await Load.SendAsync(client, 60, 1, _ => Load.To("inventory", "status"));
+        bad.Status = 200;
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var servedBefore = bad.Served;
+        var afterEjection = await Load.SendAsync(client, 30, 1, _ => Load.To("inventory", "status"));
+
+        Assert.Equal(3, whileFailing.Count(a => a.Status == HttpStatusCode.InternalServerError));
+        Assert.Equal(3, servedBefore);
+        Assert.All(afterEjection, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.True(bad.Served > servedBefore, "the instance never came back");
+        Assert.Contains("mesh_outlier_ejections_total{", await Load.MetricsAsync(mesh.Frontend), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeouts_WholeCall504_PerTryRetriedOnAnotherInstance()
+    {
+        var instances = await mesh.StartServiceAsync("slow", "version=v1", "version=v1");
+        instances[0].App.Delay = TimeSpan.FromSeconds(3);
+        await PutAsync("slow", "resilience", """{"timeoutMs":300,"version":0}""");
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var whole = await Load.SendAsync(client, 10, 1, _ => Load.To("slow", "status"));
+        await PutAsync("slow", "resilience",
+            """{"timeoutMs":2000,"retries":{"attempts":1,"perTryTimeoutMs":300,"retryOn":["gateway-error"],"budget":{"percent":100}},"version":1}""", create: false);
+        var perTry = await Load.SendAsync(client, 10, 1, _ => Load.To("slow", "status"));
+
+        // Round robin sends every other call to the slow instance: those time out whole, or are retried.
+        Assert.Equal(5, whole.Count(a => a.Status == HttpStatusCode.GatewayTimeout));
+        Assert.All(whole.Where(a => a.Status == HttpStatusCode.GatewayTimeout), a => Assert.StartsWith("upstream request timeout", a.Body, StringComparison.Ordinal));
+        Assert.All(perTry, a => Assert.Equal("slow-1", a.Body));
+    }
+
+    [Fact]
+    public async Task RateLimit50PerSecondBurst10_BurstOf500In2Seconds_About110Accepted_Rest429WithRetryAfter()
+    {
+        var instances = await mesh.StartServiceAsync("limited", "version=v1");
+        await PutAsync("limited", "resilience", """{"rateLimit":{"tokensPerSecond":50,"burst":10},"version":0}""", instances[0].Sidecar);
+        using var client = MeshFixture.Client(mesh.Frontend);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        // 25 requests every 100 ms for 2 seconds.
+        var answers = new List<Answer>();
+        for (var tick = 0; tick < 20; tick++)
+        {
+            var due = TimeSpan.FromMilliseconds(100 * tick) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+                await Task.Delay(due);
+            answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => Load.SendOneAsync(client, Load.To("limited", "hello")))));
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var accepted = answers.Count(a => a.Status == HttpStatusCode.OK);
+        // The bucket starts with 10 and refills 50 a second over however long the burst took (about 2 s).
+        var expected = 10 + (50 * elapsed);
+        Assert.InRange(accepted, expected * 0.85, expected * 1.15);
+        var refused = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
+        Assert.All(refused, a => Assert.Equal(HttpStatusCode.TooManyRequests, a.Status));
+        Assert.All(refused, a => Assert.Equal("1", a.RetryAfter));
+        Assert.Contains("mesh_rate_limited_total{", await Load.MetricsAsync(instances[0].Sidecar), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RateLimitedGrpcCall_ResourceExhausted()
+    {
+        var instances = await mesh.StartServiceAsync("grpc-limited", "version=v1");
+        await PutAsync("grpc-limited", "resilience", """{"rateLimit":{"tokensPerSecond":1,"burst":1},"version":0}""", instances[0].Sidecar);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{mesh.Frontend.OutboundPort}");
+        var echo = new Echo.Echo.EchoClient(channel);
+        var headers = new Metadata { { "X-Mesh-Service", "grpc-limited" } };
+
+        await echo.SayAsync(new EchoRequest { Text = "first" }, headers);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await echo.SayAsync(new EchoRequest { Text = "second" }, headers));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("rate limited", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AbortFault20Percent_2000Requests_20PercentPlusMinus3Fail()
+    {
+        await mesh.StartServiceAsync("aborting", "version=v1");
+        await PutAsync("aborting", "faults", $$"""
+            { "faults": [ { "name": "chaos", "abort": { "httpStatus": 503, "percent": 20 }, "expiresAt": "{{Expiry(TimeSpan.FromHours(1))}}" } ], "version": 0 }
+            """);
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var answers = await Load.SendAsync(client, 2000, 8, _ => Load.To("aborting", "hello"));
+
+        var aborted = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
+        Assert.InRange(100.0 * aborted.Count / answers.Length, 17.0, 23.0);
+        Assert.All(aborted, a => Assert.Equal((HttpStatusCode.ServiceUnavailable, "fault injected: chaos"), (a.Status, a.Body)));
+        Assert.Contains("mesh_fault=\"chaos\"", await Load.MetricsAsync(mesh.Frontend), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DelayFault200ms_MatchedRequestsOnly()
+    {
+        var instances = await mesh.StartServiceAsync("delayed", "version=v1");
+        await PutAsync("delayed", "faults", $$"""
+            { "faults": [ { "name": "slow-chaos", "match": { "headers": { "x-chaos": { "exact": "on" } } },
+                            "delay": { "fixedMs": 200, "percent": 100 }, "expiresAt": "{{Expiry(TimeSpan.FromHours(1))}}" } ], "version": 0 }
+            """);
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var matched = await Load.SendAsync(client, 20, 4, _ => Load.To("delayed", "hello", headers: ("x-chaos", "on")));
+        var unmatched = await Load.SendAsync(client, 20, 4, _ => Load.To("delayed", "hello"));
+
+        Assert.All(matched.Concat(unmatched), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var p50 = matched.Select(a => a.Elapsed).Order().ElementAt(matched.Length / 2);
+        Assert.True(p50 >= TimeSpan.FromMilliseconds(200), $"matched p50 {p50.TotalMilliseconds} ms");
+        // Unmatched calls are never held: the sidecar counts exactly one delay per matched call.
+        Assert.Matches("mesh_faults_injected_total\\{[^}]*mesh_fault=\"slow-chaos\"[^}]*mesh_fault_kind=\"delay\"[^}]*\\} 20( |$|\\n)", await Load.MetricsAsync(mesh.Frontend));
+        Assert.Equal(40, instances[0].App.Served);
+    }
+
+    [Fact]
+    public async Task GrpcAbortFault_ProperStatusInTrailers()
+    {
+        await mesh.StartServiceAsync("grpc-faulty", "version=v1");
+        await PutAsync("grpc-faulty", "faults", $$"""
+            { "faults": [ { "name": "grpc-chaos", "abort": { "grpcStatus": 14, "percent": 100 }, "expiresAt": "{{Expiry(TimeSpan.FromHours(1))}}" } ], "version": 0 }
+            """);
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{mesh.Frontend.OutboundPort}");
+
+        var failed = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new Echo.Echo.EchoClient(channel).SayAsync(new EchoRequest { Text = "hi" }, new Metadata { { "X-Mesh-Service", "grpc-faulty" } }));
+
+        Assert.Equal(StatusCode.Unavailable, failed.StatusCode);
+        Assert.Equal("fault injected: grpc-chaos", failed.Status.Detail);
+    }
+
+    internal static string Expiry(TimeSpan fromNow) =>
+        DateTimeOffset.UtcNow.Add(fromNow).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static HttpRequestMessage Post(string service, string path)
+    {
+        var request = Load.To(service, path, HttpMethod.Post);
+        request.Content = new StringContent("{\"amount\":1}", System.Text.Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    /// <summary>Declares the service (first time), writes one policy, and waits until the caller and any given sidecars applied it.</summary>
+    private async Task PutAsync(string service, string kind, string json, MeshSidecar.Configuration.SidecarOptions? alsoWaitFor = null, bool create = true)
+    {
+        if (create)
+            await mesh.Api.PutAsync($"api/services/{service}", """{"owner":"team","version":0}""");
+        var revision = await mesh.Api.PutAsync($"api/services/{service}/{kind}", json);
+        await MeshFixture.WaitForRevisionAsync(revision, alsoWaitFor is null ? [mesh.Frontend] : [mesh.Frontend, alsoWaitFor]);
+    }
+
+    private Task PutAsync(string service, string kind, string json, bool create) => PutAsync(service, kind, json, null, create);
+}
