@@ -112,6 +112,26 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
     }
 
     [Fact]
+    public async Task RouteRuleTimeout_WinsOverTheServiceTimeout_ForTheRequestsItTakes()
+    {
+        var instances = await mesh.StartServiceAsync("reports", "version=v1");
+        instances[0].App.Delay = TimeSpan.FromSeconds(1);
+        await PutAsync("reports", "resilience", """{"timeoutMs":5000,"version":0}""");
+        await PutAsync("reports", "routes", """
+            { "subsets": [ {"name":"v1","labels":{"version":"v1"}} ],
+              "rules": [ { "name": "quick", "match": { "pathPrefix": "/status" }, "timeoutMs": 200, "destinations": [ {"subset":"v1","weight":100} ] },
+                         { "destinations": [ {"subset":"v1","weight":100} ] } ], "version": 0 }
+            """, create: false);
+        using var client = MeshFixture.Client(mesh.Frontend);
+
+        var quick = await Load.SendOneAsync(client, Load.To("reports", "status"));
+        var patient = await Load.SendOneAsync(client, Load.To("reports", "hello"));
+
+        Assert.Equal((HttpStatusCode.GatewayTimeout, "upstream request timeout: reports gave no answer within 200 ms"), (quick.Status, quick.Body));
+        Assert.Equal(HttpStatusCode.OK, patient.Status);
+    }
+
+    [Fact]
     public async Task RateLimit50PerSecondBurst10_BurstOf500In2Seconds_About110Accepted_Rest429WithRetryAfter()
     {
         var instances = await mesh.StartServiceAsync("limited", "version=v1");

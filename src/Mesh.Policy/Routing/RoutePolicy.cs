@@ -32,6 +32,9 @@ public sealed record RouteRule
     /// <summary>Optional DNS label shown in metrics and the console.</summary>
     public string? Name { get; init; }
 
+    /// <summary>Whole-call timeout for requests this rule takes, in ms; overrides the service's resilience <c>timeoutMs</c>.</summary>
+    public int? TimeoutMs { get; init; }
+
     /// <summary>What a request must look like for this rule; absent matches every request.</summary>
     public RouteMatch? Match { get; init; }
 

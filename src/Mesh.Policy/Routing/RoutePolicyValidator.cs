@@ -103,6 +103,8 @@ public static class RoutePolicyValidator
                     errors.Add(ErrorCollector.Join(at, "name"), $"\"{rule.Name}\" is used by another rule");
             }
 
+            if (rule.TimeoutMs is { } timeout && FieldRules.Range(timeout, 1, Resilience.ResiliencePolicyValidator.MaxTimeoutMs) is { } timeoutError)
+                errors.Add(ErrorCollector.Join(at, "timeoutMs"), timeoutError);
             if (rule.Match is { } match)
                 ValidateMatch(match, ErrorCollector.Join(at, "match"), errors);
             if (TakesEveryRequest(rule.Match))

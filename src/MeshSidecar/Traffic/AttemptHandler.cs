@@ -39,7 +39,8 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
 
         // Cancelling a token given to SendAsync may cut a response still streaming, so the timers are
         // stopped once an answer's headers are in and the sources live as long as the exchange.
-        var whole = Timer(policy.TimeoutMs, call, cancellationToken);
+        var timeoutMs = call.RouteTimeoutMs ?? policy.TimeoutMs;
+        var whole = Timer(timeoutMs, call, cancellationToken);
         var destination = call.FirstDestination;
         var tried = new List<DestinationState>();
         for (var attempt = 0; ; attempt++)
@@ -55,7 +56,7 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && whole?.IsCancellationRequested == true)
             {
-                return TimedOut(request, call, policy.TimeoutMs!.Value);
+                return TimedOut(request, call, timeoutMs!.Value);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && perTry?.IsCancellationRequested == true)
             {

@@ -23,6 +23,9 @@ internal sealed class MeshCall(HttpContext context, ServiceRoute service, string
     /// <summary>The subset the rule picked, or <c>any</c>.</summary>
     public string Subset { get; } = subset;
 
+    /// <summary>The matched route rule's own whole-call timeout, which wins over the service's.</summary>
+    public int? RouteTimeoutMs { get; init; }
+
     public ClusterState? Cluster => Context.GetReverseProxyFeature().Route.Cluster;
 
     /// <summary>The instance YARP's load balancer picked for the first attempt.</summary>

@@ -30,6 +30,7 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
         string? Header(string name) => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
         var route = "default";
         var subset = "any";
+        int? routeTimeout = null;
         try
         {
             if (service.Faults?.Decide(Header, sourceService, time.GetUtcNow(), Random.Shared.NextDouble() * 100, Random.Shared.NextDouble() * 100) is { } fault
@@ -39,7 +40,9 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
             if (service.Routes is { } routes
                 && routes.Select(request.Method, request.Path.Value ?? "/", Header, Random.Shared.Next(100)) is { } choice)
             {
-                route = routes.Policy.Rules[choice.RuleIndex].Name ?? $"rules[{choice.RuleIndex}]";
+                var rule = routes.Policy.Rules[choice.RuleIndex];
+                route = rule.Name ?? $"rules[{choice.RuleIndex}]";
+                routeTimeout = rule.TimeoutMs;
                 subset = choice.Subset;
                 var inSubset = feature.AvailableDestinations.Where(d => Carries(d, choice.Labels)).ToList();
                 if (inSubset.Count == 0)
@@ -57,7 +60,7 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
                 && service.Routes.SubsetLabels(mirror.Subset) is { } labels)
                 await mirroring.SendAsync(context, service, mirror.Subset, labels, feature.AllDestinations).ConfigureAwait(false);
 
-            context.Features.Set(new MeshCall(context, service, route, subset, feature.AvailableDestinations));
+            context.Features.Set(new MeshCall(context, service, route, subset, feature.AvailableDestinations) { RouteTimeoutMs = routeTimeout });
             await next().ConfigureAwait(false);
         }
         finally

@@ -97,6 +97,30 @@ public class RoutePolicyValidatorTests
         Assert.Equal(reason, error.Reason);
     }
 
+    [Theory]
+    [InlineData(0, "0 is outside 1–600000")]
+    [InlineData(600_001, "600001 is outside 1–600000")]
+    public void Validate_RuleTimeoutOutOfRange_ReportsRuleTimeout(int timeoutMs, string reason)
+    {
+        var policy = Example() with { Rules = [Beta(To("v2", 100)) with { TimeoutMs = timeoutMs }, CatchAll(To("v1", 100))] };
+
+        var errors = RoutePolicyValidator.Validate(policy);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("rules[0].timeoutMs", error.Field);
+        Assert.Equal(reason, error.Reason);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(600_000)]
+    public void Validate_RuleTimeoutWithinRange_NoErrors(int timeoutMs)
+    {
+        var policy = Example() with { Rules = [Beta(To("v2", 100)) with { TimeoutMs = timeoutMs }, CatchAll(To("v1", 100))] };
+
+        Assert.Empty(RoutePolicyValidator.Validate(policy));
+    }
+
     [Fact]
     public void Validate_SubsetNamedUpperCase_ReportsSubsetName()
     {
