@@ -31,7 +31,8 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var policy = call.Service.Resilience ?? _none;
 
-        _budget.Called();
+        if (policy.Retries is not null)
+            _budget.Called();
         var retries = policy.Retries is { } retry && (retry.RetryNonIdempotent || _idempotentMethods.Contains(request.Method.Method))
             && await MakeResendableAsync(request, cancellationToken).ConfigureAwait(false)
             ? retry
@@ -100,7 +101,14 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
             destination = call.NextDestination(tried) ?? destination;
             if (destination is not null)
                 request.RequestUri = new Uri(destination.Model.Config.Address.TrimEnd('/') + request.RequestUri!.PathAndQuery);
-            await Backoff(attempt, whole?.Token ?? cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Backoff(attempt, whole?.Token ?? cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && whole?.IsCancellationRequested == true)
+            {
+                return TimedOut(request, call, timeoutMs!.Value);
+            }
         }
     }
 

@@ -52,16 +52,25 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
     /// </summary>
     private Limiter? CurrentLimiter()
     {
-        var current = holder.Current?.Services.GetValueOrDefault(service);
+        var snapshot = holder.Current;
+        var limiter = _limiter;
+        if (limiter is not null && ReferenceEquals(limiter.Snapshot, snapshot))
+            return limiter;
+
+        var current = snapshot?.Services.GetValueOrDefault(service);
         var policy = current?.Resilience?.RateLimit;
         var instances = Math.Max(1, current?.Endpoints.Count(e => e.Healthy) ?? 1);
-        var limiter = _limiter;
-        if (limiter is not null && limiter.Policy == policy && limiter.Instances == instances)
-            return limiter;
         if (policy is null)
         {
             Retire(Interlocked.Exchange(ref _limiter, null));
             return null;
+        }
+
+        // A new snapshot that changes neither the rate nor the instances keeps the buckets as they are.
+        if (limiter is not null && limiter.Policy == policy && limiter.Instances == instances)
+        {
+            Interlocked.CompareExchange(ref _limiter, limiter with { Snapshot = snapshot }, limiter);
+            return limiter;
         }
 
         var perInstance = (double)policy.TokensPerSecond / instances;
@@ -74,10 +83,9 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
             QueueLimit = 0,
             AutoReplenishment = true,
         };
-        var built = new Limiter(policy, instances, PartitionedRateLimiter.Create<string, string>(source =>
+        var built = new Limiter(snapshot, policy, instances, PartitionedRateLimiter.Create<string, string>(source =>
             RateLimitPartition.GetTokenBucketLimiter(policy.Scope == RateLimitScope.PerSource ? source : "", _ => options)));
-        var replaced = Interlocked.Exchange(ref _limiter, built);
-        Retire(replaced);
+        Retire(Interlocked.Exchange(ref _limiter, built));
         return built;
     }
 
@@ -98,5 +106,6 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
         return context.Response.WriteAsync(reason, context.RequestAborted);
     }
 
-    private sealed record Limiter(RateLimitPolicy Policy, int Instances, PartitionedRateLimiter<string> Partitions);
+    /// <summary>The buckets for one rate, and the snapshot they were last checked against.</summary>
+    private sealed record Limiter(AppliedSnapshot? Snapshot, RateLimitPolicy Policy, int Instances, PartitionedRateLimiter<string> Partitions);
 }
