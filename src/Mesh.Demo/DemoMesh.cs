@@ -77,7 +77,7 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, ILogger logg
         return options;
     }
 
-    /// <summary>Creates the shop's services and the orders canary (90% v1, 10% v2) unless they exist already.</summary>
+    /// <summary>Creates the shop's services, the orders canary (90% v1, 10% v2) and the payments resilience policy unless they exist already.</summary>
     private async Task DeclareAsync(CancellationToken ct)
     {
         using var api = new HttpClient { BaseAddress = console };
@@ -90,6 +90,12 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, ILogger logg
                   "destinations": [ {"subset":"v2","weight":100} ] },
                 { "destinations": [ {"subset":"v1","weight":90}, {"subset":"v2","weight":10} ] } ],
               "version": 0, "reason": "demo mesh: canary orders v2 at 10%" }
+            """, ct);
+        await PutIfAbsentAsync(api, "api/services/payments/resilience", """
+            { "timeoutMs": 2000,
+              "retries": { "attempts": 2, "perTryTimeoutMs": 800, "retryOn": ["5xx", "connect-failure"], "budget": { "percent": 20, "minRetriesPerSecond": 3 } },
+              "circuitBreaker": { "consecutive5xx": 5, "ejectionTimeMs": 10000, "maxEjectedPercent": 50 },
+              "version": 0, "reason": "demo mesh: payments retried within a budget, outliers ejected" }
             """, ct);
     }
 

@@ -93,7 +93,15 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
         if (fault.Delay > TimeSpan.Zero)
         {
             metrics.FaultInjected(service.Name, fault.Fault, "delay");
-            await Task.Delay(fault.Delay, time, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(fault.Delay, time, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The caller gave up during the delay: nobody is left to answer.
+                return true;
+            }
         }
 
         if (fault.Abort is not { } abort)
