@@ -47,13 +47,14 @@ public sealed class SidecarHost : IAsyncDisposable
 
         var zone = options.Labels.GetValueOrDefault(OutboundPolicies.ZoneLabel);
         var mirroring = new Mirroring(metrics, options.Service);
-        var outboundPolicies = new OutboundPolicies(holder, metrics, mirroring, time, options.Service, zone);
         var outbound = Builder(listen, options.OutboundPort, logging);
         outbound.Services.AddSingleton(holder);
         outbound.Services.AddSingleton(metrics);
         outbound.Services.AddSingleton(time);
         outbound.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(new MeshProxyConfigProvider(holder));
         outbound.Services.AddSingleton<OutlierDetector>();
+        outbound.Services.AddSingleton(services =>
+            new OutboundPolicies(holder, metrics, mirroring, services.GetRequiredService<OutlierDetector>(), time, options.Service, zone));
         outbound.Services.AddSingleton<IForwarderHttpClientFactory, MeshForwarderHttpClientFactory>();
         outbound.Services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
         outbound.Services.AddReverseProxy()
@@ -62,7 +63,7 @@ public sealed class SidecarHost : IAsyncDisposable
         var outboundApp = outbound.Build();
         outboundApp.MapReverseProxy(proxy =>
         {
-            proxy.Use(outboundPolicies.InvokeAsync);
+            proxy.Use(proxy.ApplicationServices.GetRequiredService<OutboundPolicies>().InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
         });

@@ -43,10 +43,22 @@ public static class Load
         }
     }
 
-    /// <summary>The admin /metrics text of a sidecar.</summary>
-    public static async Task<string> MetricsAsync(MeshSidecar.Configuration.SidecarOptions sidecar)
+    /// <summary>
+    /// The admin /metrics text of a sidecar once it matches <paramref name="pattern"/>, polled for at
+    /// most 10 s because the exporter serves a scrape from its cache for a moment; else the last text.
+    /// </summary>
+    public static async Task<string> MetricsMatchingAsync(MeshSidecar.Configuration.SidecarOptions sidecar, string pattern)
     {
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.AdminPort}/") };
-        return await admin.GetStringAsync("metrics");
+        var text = "";
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            text = await admin.GetStringAsync("metrics");
+            if (System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+                break;
+            await Task.Delay(200);
+        }
+
+        return text;
     }
 }

@@ -98,7 +98,7 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
 
             response?.Dispose();
             metrics.Retry(call.Service.Name, call.Route, failure!);
-            destination = call.NextDestination(tried) ?? destination;
+            destination = call.NextDestination(tried, outliers.IsEjected) ?? destination;
             if (destination is not null)
                 request.RequestUri = new Uri(destination.Model.Config.Address.TrimEnd('/') + request.RequestUri!.PathAndQuery);
             try

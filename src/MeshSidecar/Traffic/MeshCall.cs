@@ -35,10 +35,10 @@ internal sealed class MeshCall(HttpContext context, ServiceRoute service, string
     /// Another instance for a retry: one not tried yet and not ejected meanwhile, else any that is
     /// not ejected, else null (retry where the last attempt went).
     /// </summary>
-    public DestinationState? NextDestination(IReadOnlyCollection<DestinationState> tried)
+    public DestinationState? NextDestination(IReadOnlyCollection<DestinationState> tried, Func<DestinationState, bool> ejected)
     {
         // Not the feature's AvailableDestinations: YARP's load balancer narrows those to its one pick.
-        var available = candidates.Where(d => d.Health.Passive != DestinationHealth.Unhealthy).ToList();
+        var available = candidates.Where(d => !ejected(d)).ToList();
         var fresh = available.Where(d => !tried.Contains(d)).ToList();
         var pool = fresh.Count > 0 ? fresh : available;
         return pool.Count == 0 ? null : pool[Random.Shared.Next(pool.Count)];

@@ -12,7 +12,8 @@ namespace MeshSidecar.Traffic;
 /// mirroring. It also measures the whole call, retries included. Each call reads the snapshot once,
 /// so a policy change applies to the next call and never to one in flight.
 /// </summary>
-internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics metrics, Mirroring mirroring, TimeProvider time, string sourceService, string? zone)
+internal sealed class OutboundPolicies(
+    SnapshotHolder holder, SidecarMetrics metrics, Mirroring mirroring, OutlierDetector outliers, TimeProvider time, string sourceService, string? zone)
 {
     public const string ZoneLabel = "zone";
 
@@ -54,6 +55,7 @@ internal sealed class OutboundPolicies(SnapshotHolder holder, SidecarMetrics met
                 feature.AvailableDestinations = inSubset;
             }
 
+            feature.AvailableDestinations = outliers.WithoutEjected(feature.AvailableDestinations);
             PreferZone(feature);
 
             if (service.Routes?.Policy.Mirror is { } mirror && Random.Shared.NextDouble() * 100 < mirror.Percent

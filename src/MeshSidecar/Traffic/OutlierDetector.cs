@@ -25,6 +25,24 @@ internal sealed class OutlierDetector(IDestinationHealthUpdater health, SidecarM
     private readonly Lock _gate = new();
     private readonly ConditionalWeakTable<DestinationState, Record> _records = [];
 
+    /// <summary>When the last ejection in force ends: until then some instance may be out.</summary>
+    private long _ejectionsEndTicks;
+
+    /// <summary>
+    /// Leaves ejected instances out of a candidate list, at once: YARP applies passive health to its
+    /// own list a moment later, and the very next call must not go to an instance just ejected.
+    /// </summary>
+    public IReadOnlyList<DestinationState> WithoutEjected(IReadOnlyList<DestinationState> candidates)
+    {
+        var now = time.GetUtcNow();
+        if (now.UtcTicks >= Volatile.Read(ref _ejectionsEndTicks))
+            return candidates;
+        var kept = candidates.Where(d => !IsEjected(d, now)).ToList();
+        return kept.Count == candidates.Count ? candidates : kept;
+    }
+
+    public bool IsEjected(DestinationState destination) => IsEjected(destination, time.GetUtcNow());
+
     /// <summary>Records an attempt's outcome: null for an answer below 500, else the failure class.</summary>
     public void Report(MeshCall call, DestinationState destination, string? failure)
     {
@@ -60,10 +78,14 @@ internal sealed class OutlierDetector(IDestinationHealthUpdater health, SidecarM
             record.Ejections = now - record.EjectedUntil > baseTime * 10 ? 1 : record.Ejections + 1;
             var period = TimeSpan.FromTicks(Math.Min(baseTime.Ticks * record.Ejections, Math.Max(baseTime.Ticks, _maxEjection.Ticks)));
             record.EjectedUntil = now + period;
+            Volatile.Write(ref _ejectionsEndTicks, Math.Max(Volatile.Read(ref _ejectionsEndTicks), record.EjectedUntil.UtcTicks));
             health.SetPassive(cluster, destination, DestinationHealth.Unhealthy, period);
             metrics.Ejected(call.Service.Name, destination.DestinationId);
         }
     }
+
+    private bool IsEjected(DestinationState destination, DateTimeOffset now) =>
+        _records.TryGetValue(destination, out var record) && record.EjectedUntil > now;
 
     private sealed class Record
     {
