@@ -3,6 +3,10 @@
 # nginx as a keep-alive reverse proxy (one hop and two hops), all over loopback, with wrk. Targets:
 #   a  wrk -> upstream (nginx answering `return 200 "ok"`)
 #   b  wrk -> frontend sidecar (outbound) -> orders sidecar (inbound) -> upstream
+#   b1-b3  path b again with traffic policies written on `orders` through the console's REST API,
+#      each adding to the previous (b1 routes; b2 + resilience; b3 + faults); none of them changes
+#      where a benchmark request goes, so they measure what evaluating the policies costs;
+#      b4 deletes them and runs the plain path again, to show the drift within one run
 #   c  wrk -> nginx -> upstream;  d  wrk -> nginx -> nginx -> upstream (upstream keepalive)
 #
 #   bench/dataplane.sh                      # the recorded run: wrk -t2 -c50 -d30s --latency per target
@@ -219,6 +223,86 @@ run_wrk() { # run_wrk NAME URL LABEL=PID[,PID...]...   (CPU is measured per LABE
 
 run_wrk a-direct "http://127.0.0.1:$P_UPSTREAM/" "upstream-nginx=$(nginx_pids "$UPSTREAM_PID")"
 run_wrk b-mesh-2hop "http://127.0.0.1:$P_F_OUT/" "frontend-sidecar=$FRONTEND_PID" "orders-sidecar=$ORDERS_PID" "upstream-nginx=$(nginx_pids "$UPSTREAM_PID")"
+# The same two-hop path with traffic policies on `orders`, each run adding to what the previous
+# enabled (b3 has all three). None of them changes where a benchmark request goes or what it gets:
+# what they measure is the cost of evaluating the policy on every request.
+API="http://127.0.0.1:$P_HTTP/api"
+declare -A DOC_VERSION=()
+put_policy() { # put_policy PATH JSON [nowait]: writes the document and waits until both sidecars apply its revision
+    local path=$1 json=$2 wait=${3:-wait} status response revision
+    json=$(jq -c --argjson v "${DOC_VERSION[$path]:-0}" '. + {version: $v}' <<<"$json")
+    status=$(curl -sS --max-time 30 -o "$WORK/put.json" -w '%{http_code}' -X PUT \
+        -H 'Content-Type: application/json' --data-binary "$json" "$API/$path")
+    response=$(cat "$WORK/put.json")
+    [[ $status == 200 || $status == 201 ]] || { echo "dataplane.sh: PUT $path answered $status: $response" >&2; exit 1; }
+    revision=$(jq -er '.revision' <<<"$response") || { echo "dataplane.sh: PUT $path committed no revision: $response" >&2; exit 1; }
+    DOC_VERSION[$path]=$(jq -er '.version' <<<"$response")
+    echo "   PUT /api/$path -> $status, version ${DOC_VERSION[$path]}, revision $revision"
+    [[ $wait == wait ]] || return 0
+    wait_for 60 "the frontend sidecar to apply revision $revision" at_revision "$P_F_ADMIN" "$revision"
+    wait_for 60 "the orders sidecar to apply revision $revision" at_revision "$P_O_ADMIN" "$revision"
+    echo "   both sidecars at revision $revision (frontend $(admin_revision "$P_F_ADMIN"), orders $(admin_revision "$P_O_ADMIN"))"
+}
+admin_revision() { curl -fsS --max-time 5 "http://127.0.0.1:$1/config" | jq -r '.revision'; }
+at_revision() { # at_revision ADMIN_PORT REVISION: the sidecar's snapshot is at that revision or later (.revision is a string)
+    curl -fsS --max-time 5 "http://127.0.0.1:$1/config" | jq -e --argjson r "$2" '(.revision | tonumber) >= $r'
+}
+policies_on_path() { # the orders entry of frontend's snapshot: which policy documents it carries
+    curl -fsS --max-time 5 "http://127.0.0.1:$P_F_ADMIN/config" |
+        jq -r '.services[] | select(.name == "orders") | "   frontend sees orders with: routes \(.routesJson != null), resilience \(.resilienceJson != null), faults \(.faultsJson != null)"'
+}
+MESH_GROUPS=("frontend-sidecar=$FRONTEND_PID" "orders-sidecar=$ORDERS_PID" "upstream-nginx=$(nginx_pids "$UPSTREAM_PID")")
+
+echo
+echo "== policies on orders: declare the service"
+# Declaring it changes nothing a sidecar sees (orders is already in the snapshot through its
+# instance), and the console pushes no snapshot whose content is unchanged: the sidecars stay at
+# their revision until the routes below, so there is no revision to wait for here.
+put_policy services/orders '{"owner":"bench"}' nowait
+
+echo "== b1: routes (subsets v1 and v2, v2 without instances; x-canary: on -> v2, default -> v1)"
+put_policy services/orders/routes '{
+  "subsets": [ {"name": "v1", "labels": {"version": "v1"}}, {"name": "v2", "labels": {"version": "v2"}} ],
+  "rules": [
+    { "name": "canary", "match": { "headers": {"x-canary": {"exact": "on"}} }, "destinations": [ {"subset": "v2", "weight": 100} ] },
+    { "name": "default", "destinations": [ {"subset": "v1", "weight": 100} ] } ] }'
+policies_on_path
+# The rule is live: x-canary: on goes to v2, which has no instance (the sidecar answers 503 itself).
+canary=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -H "$HEADER" -H 'x-canary: on' "http://127.0.0.1:$P_F_OUT/")
+echo "   check: with x-canary: on the path answers $canary (expected 503: subset v2 has no instance)"
+[[ $canary == 503 ]] || { echo "dataplane.sh: the canary rule is not in effect" >&2; exit 1; }
+run_wrk b1-routes "http://127.0.0.1:$P_F_OUT/" "${MESH_GROUPS[@]}"
+
+echo
+echo "== b2: + resilience (timeout, retries with budget, circuit breaker, rate limit 1,000,000/s, least-request)"
+put_policy services/orders/resilience '{"timeoutMs":2000,"retries":{"attempts":2,"perTryTimeoutMs":1000,"retryOn":["5xx","connect-failure"],"budget":{"percent":20,"minRetriesPerSecond":3}},"circuitBreaker":{"consecutive5xx":5,"ejectionTimeMs":30000,"maxEjectedPercent":50},"rateLimit":{"tokensPerSecond":1000000,"burst":1000000},"loadBalancer":{"policy":"least-request"}}'
+policies_on_path
+run_wrk b2-resilience "http://127.0.0.1:$P_F_OUT/" "${MESH_GROUPS[@]}"
+
+echo
+echo "== b3: + faults (delay 100 ms for x-chaos: on, never sent; expires in one hour)"
+put_policy services/orders/faults "$(jq -cn --arg expires "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)" \
+    '{faults: [{name: "chaos", match: {headers: {"x-chaos": {exact: "on"}}}, delay: {fixedMs: 100, percent: 100}, expiresAt: $expires}]}')"
+policies_on_path
+# The fault is live: x-chaos: on is delayed by 100 ms, and still answered ok.
+chaos=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code} %{time_total}' -H "$HEADER" -H 'x-chaos: on' "http://127.0.0.1:$P_F_OUT/")
+echo "   check: with x-chaos: on the path answers ${chaos% *} after ${chaos#* } s (expected 200 after at least 0.1 s)"
+[[ ${chaos% *} == 200 ]] && awk -v t="${chaos#* }" 'BEGIN { exit !(t >= 0.1) }' ||
+    { echo "dataplane.sh: the fault is not in effect" >&2; exit 1; }
+run_wrk b3-faults "http://127.0.0.1:$P_F_OUT/" "${MESH_GROUPS[@]}"
+
+echo
+echo "== b4: the policies deleted again: the plain path once more, to show how far the same path drifts within one run"
+for path in services/orders/faults services/orders/resilience services/orders/routes; do
+    status=$(curl -sS --max-time 30 -o "$WORK/delete.json" -w '%{http_code}' -X DELETE "$API/$path?reason=bench")
+    [[ $status == 200 ]] || { echo "dataplane.sh: DELETE $path answered $status: $(cat "$WORK/delete.json")" >&2; exit 1; }
+    revision=$(jq -er '.revision' "$WORK/delete.json")
+done
+wait_for 60 "the frontend sidecar to apply revision $revision" at_revision "$P_F_ADMIN" "$revision"
+wait_for 60 "the orders sidecar to apply revision $revision" at_revision "$P_O_ADMIN" "$revision"
+policies_on_path
+run_wrk b4-plain-again "http://127.0.0.1:$P_F_OUT/" "${MESH_GROUPS[@]}"
+
 run_wrk c-nginx-1hop "http://127.0.0.1:$P_ONEHOP/" "proxy-nginx=$(nginx_pids "$PROXY_PID")" "upstream-nginx=$(nginx_pids "$UPSTREAM_PID")"
 run_wrk d-nginx-2hop "http://127.0.0.1:$P_HOP1/" "proxy-nginx=$(nginx_pids "$PROXY_PID")" "upstream-nginx=$(nginx_pids "$UPSTREAM_PID")"
 
