@@ -20,6 +20,9 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
 
     private volatile Limiter? _limiter;
 
+    /// <summary>The last snapshot found to set no rate limit for this service: nothing to check until the next.</summary>
+    private AppliedSnapshot? _unlimitedIn;
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
@@ -57,14 +60,18 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
         if (limiter is not null && ReferenceEquals(limiter.Snapshot, snapshot))
             return limiter;
 
+        if (ReferenceEquals(Volatile.Read(ref _unlimitedIn), snapshot) && snapshot is not null)
+            return null;
         var current = snapshot?.Services.GetValueOrDefault(service);
         var policy = current?.Resilience?.RateLimit;
-        var instances = Math.Max(1, current?.Endpoints.Count(e => e.Healthy) ?? 1);
         if (policy is null)
         {
             Retire(Interlocked.Exchange(ref _limiter, null));
+            Volatile.Write(ref _unlimitedIn, snapshot);
             return null;
         }
+
+        var instances = Math.Max(1, current!.Endpoints.Count(e => e.Healthy));
 
         // A new snapshot that changes neither the rate nor the instances keeps the buckets as they are.
         if (limiter is not null && limiter.Policy == policy && limiter.Instances == instances)
