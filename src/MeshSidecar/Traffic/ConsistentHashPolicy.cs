@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using System.Text;
+using System.Runtime.InteropServices;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 
@@ -28,12 +28,14 @@ internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
         if (header is null || context.Request.Headers[header] is not { Count: > 0 } values)
             return availableDestinations[Random.Shared.Next(availableDestinations.Count)];
 
-        var key = values.ToString();
+        // Each instance scores the key hashed with its own id as the seed: nothing is allocated per
+        // instance. Strings are hashed as their UTF-16 bytes, the same on every sidecar.
+        var key = MemoryMarshal.AsBytes(values.ToString().AsSpan());
         DestinationState? best = null;
         ulong bestScore = 0;
         foreach (var destination in availableDestinations)
         {
-            var score = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{key}\n{destination.DestinationId}"));
+            var score = XxHash3.HashToUInt64(key, Seed(destination.DestinationId));
             if (best is null || score > bestScore)
             {
                 best = destination;
@@ -43,4 +45,7 @@ internal sealed class ConsistentHashPolicy : ILoadBalancingPolicy
 
         return best;
     }
+
+    private static long Seed(string destinationId) =>
+        unchecked((long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(destinationId.AsSpan())));
 }

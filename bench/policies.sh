@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Per-policy microbenchmarks (BenchmarkDotNet, bench/Mesh.Bench.Policies): what evaluating each
+# traffic policy costs the sidecar for one request, in time and allocated bytes: route selection,
+# fault decisions, the inbound rate limiter, rendezvous hashing and the timeout timers. The
+# end-to-end data-plane run (bench/dataplane.sh) drifts more between identical runs than these
+# costs, so they are measured here, in one process, with no network at all.
+#
+#   bench/policies.sh                        # every benchmark, BenchmarkDotNet's short job (about 2 minutes on 2 cores)
+#   FILTER='*Route*' bench/policies.sh       # some of them (BenchmarkDotNet's --filter glob)
+#   JOB=medium bench/policies.sh             # more launches and iterations, for tighter error bars
+#   KEEP=1 bench/policies.sh                 # keep the temporary folder (BenchmarkDotNet's log and reports)
+#
+# Needs the .NET 10 SDK. Prints the summary table; bench/RESULTS.md records a run. No thresholds:
+# this measures, it never fails on a figure.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PROJECT="$ROOT/bench/Mesh.Bench.Policies"
+FILTER=${FILTER:-*}
+JOB=${JOB:-short}
+
+command -v dotnet >/dev/null || { echo "policies.sh: dotnet is missing" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/mesh-bench-policies.XXXXXX)
+cleanup() {
+    if [[ -n ${KEEP:-} ]]; then echo "kept $WORK (BenchmarkDotNet log and reports)"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+started=$(date +%s)
+echo "== $(date -u +%FT%TZ) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== source: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(git -C "$ROOT" status --porcelain -- src 2>/dev/null | wc -l) uncommitted change(s) under src/"
+echo "== build (Release)"
+dotnet build -c Release "$PROJECT" -nologo -v q -clp:ErrorsOnly
+
+echo "== run: job $JOB, filter '$FILTER' (BenchmarkDotNet's log: $WORK/run.log)"
+status=0
+# BenchmarkDotNet finds the project to build its runner from by looking around the working directory.
+(cd "$PROJECT" && dotnet "bin/Release/net10.0/Mesh.Bench.Policies.dll" \
+    --filter "$FILTER" --job "$JOB" --join --artifacts "$WORK/artifacts") >"$WORK/run.log" 2>&1 || status=$?
+if [[ $status != 0 ]]; then
+    echo "policies.sh: BenchmarkDotNet ended with status $status; the end of its log:" >&2
+    tail -40 "$WORK/run.log" >&2
+    KEEP=1
+    exit "$status"
+fi
+
+echo
+sed -n '/^\/\/ \* Summary \*/,/^\/\/ \* Legends \*/p' "$WORK/run.log" | sed '$d'
+echo "== GitHub-flavoured table"
+cat "$WORK"/artifacts/results/*-report-github.md
+echo
+echo "== took $(($(date +%s) - started)) s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
