@@ -9,7 +9,7 @@ namespace MeshConsole.ControlPlane;
 /// hands them to the registry, and writes what the publisher pushes.
 /// </summary>
 internal sealed partial class ControlPlaneService(
-    SidecarRegistry registry, SnapshotPublisher publisher, TimeProvider time,
+    SidecarRegistry registry, SnapshotPublisher publisher, TimeProvider time, IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options, ILogger<ControlPlaneService> logger)
     : Mesh.Contracts.V1.ControlPlane.ControlPlaneBase
 {
@@ -28,7 +28,9 @@ internal sealed partial class ControlPlaneService(
 
         using var session = await registry.ConnectAsync(first.Hello).ConfigureAwait(false);
         LogConnected(logger, session.InstanceId, first.Hello.Service);
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ended);
+        // A console that is stopping ends its streams at once, so its sidecars move on (to another
+        // replica, or wait for it on their last snapshot) instead of holding its shutdown open.
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Ended, lifetime.ApplicationStopping);
         var writing = WriteAsync(session, responseStream, both.Token);
         if (publisher.CurrentPublication is { } published)
             session.Push(published);
