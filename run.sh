@@ -9,7 +9,16 @@ dotnet build src/MeshConsole --nologo -v q
 dotnet build src/Mesh.Demo --nologo -v q
 dotnet run --no-build --project src/MeshConsole &
 console=$!
-trap 'kill "$console" 2>/dev/null || true; wait "$console" 2>/dev/null || true' EXIT INT TERM
+demo=""
+# Stops what it started however run.sh ends: Ctrl-C, a TERM from a supervisor, or an error.
+stop() {
+  [[ -n $demo ]] && kill "$demo" 2>/dev/null || true
+  kill "$console" 2>/dev/null || true
+  [[ -n $demo ]] && wait "$demo" 2>/dev/null || true
+  wait "$console" 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
 
 for _ in $(seq 1 120); do
   if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then break; fi
@@ -18,4 +27,7 @@ for _ in $(seq 1 120); do
 done
 
 echo "run.sh: console ready on http://127.0.0.1:8080; starting the demo mesh"
-dotnet run --no-build --project src/Mesh.Demo -- "$@"
+# The built program itself, not `dotnet run`, so a stop signal reaches it.
+src/Mesh.Demo/bin/Debug/net10.0/Mesh.Demo "$@" &
+demo=$!
+wait "$demo"

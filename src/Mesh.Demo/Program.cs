@@ -17,11 +17,9 @@ if (unknown.Count > 0 || args.Length % 2 != 0
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 var logger = loggers.CreateLogger("Mesh.Demo");
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+// Ctrl-C, or a TERM from a supervisor (run.sh, a container runtime): stop the mesh cleanly.
+using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
 
 await using var demo = new DemoMesh(console, controlPlane, logger);
 await demo.StartAsync(stop.Token);
@@ -35,3 +33,9 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 }
 
 return 0;
+
+void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}

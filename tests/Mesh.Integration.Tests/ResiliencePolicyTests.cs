@@ -54,7 +54,7 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
     }
 
     [Fact]
-    public async Task Post_NotRetried_UnlessMarked()
+    public async Task Post_NotRetriedUnlessMarked_LargeBodiesNever()
     {
         var instances = await mesh.StartServiceAsync("payments", "version=v1");
         var app = instances[0].App;
@@ -66,10 +66,14 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
         await PutAsync("payments", "resilience",
             """{"retries":{"attempts":2,"retryOn":["5xx"],"retryNonIdempotent":true,"budget":{"percent":100}},"version":1}""", create: false);
         var marked = await Load.SendAsync(client, 50, 4, _ => Post("payments", "flaky?fail=100"));
+        var servedMarked = app.Served;
+        // A body too large to buffer (over 64 KiB) is never sent twice, marked or not.
+        var large = await Load.SendAsync(client, 20, 4, _ => Post("payments", "flaky?fail=100", bodyBytes: 100 * 1024));
 
-        Assert.All(unmarked.Concat(marked), a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        Assert.All(unmarked.Concat(marked).Concat(large), a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
         Assert.Equal(50, servedUnmarked);
-        Assert.Equal(50 * 3, app.Served - servedUnmarked);
+        Assert.Equal(50 * 3, servedMarked - servedUnmarked);
+        Assert.Equal(20, app.Served - servedMarked);
     }
 
     [Fact]
@@ -240,10 +244,12 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
     internal static string Expiry(TimeSpan fromNow) =>
         DateTimeOffset.UtcNow.Add(fromNow).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static HttpRequestMessage Post(string service, string path)
+    private static HttpRequestMessage Post(string service, string path, int bodyBytes = 0)
     {
         var request = Load.To(service, path, HttpMethod.Post);
-        request.Content = new StringContent("{\"amount\":1}", System.Text.Encoding.UTF8, "application/json");
+        request.Content = bodyBytes == 0
+            ? new StringContent("{\"amount\":1}", System.Text.Encoding.UTF8, "application/json")
+            : new ByteArrayContent(new byte[bodyBytes]);
         return request;
     }
 

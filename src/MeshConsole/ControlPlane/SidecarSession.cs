@@ -117,10 +117,19 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         }
     }
 
+    /// <summary>
+    /// Ends the session, once: a session that already ended (its stream closed, its source disposed)
+    /// may still be superseded by a reconnect of the same instance.
+    /// </summary>
     public void End(DateTimeOffset at)
     {
         lock (_gate)
-            _disconnectedAt ??= at;
+        {
+            if (_disconnectedAt is not null)
+                return;
+            _disconnectedAt = at;
+        }
+
         _outbox.Writer.TryComplete();
         _ended.Cancel();
     }

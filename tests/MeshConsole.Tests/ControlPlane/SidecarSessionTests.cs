@@ -26,6 +26,19 @@ public sealed class SidecarSessionTests
     }
 
     [Fact]
+    public void End_AfterTheSessionEndedAndWasDisposed_IsANoOpKeepingTheFirstTime()
+    {
+        var session = NewSession();
+        session.End(_now);
+        session.Dispose();
+
+        // A reconnect of the same instance supersedes the old, already ended, session.
+        session.End(_now.AddSeconds(5));
+
+        Assert.Equal(_now, session.DisconnectedAt);
+    }
+
+    [Fact]
     public void Push_AfterTheWriterTookOne_TakenOneCanStillBeAcknowledged()
     {
         using var session = NewSession();
