@@ -92,7 +92,7 @@ public sealed class SidecarHost : IAsyncDisposable
             .WithMetrics(meters => meters
                 // The sidecar records http.client/server.request.duration itself, with the mesh's
                 // attributes; ASP.NET Core's and HttpClient's instruments of the same names stay out.
-                .AddMeter("Microsoft.AspNetCore.Server.Kestrel", SidecarMetrics.MeterName)
+                .AddMeter("Microsoft.AspNetCore.Server.Kestrel", metrics.Name)
                 .AddPrometheusExporter()
                 .AddOtlp(options.Otlp));
         var adminApp = admin.Build();

@@ -44,21 +44,32 @@ public static class Load
     }
 
     /// <summary>
-    /// The admin /metrics text of a sidecar once it matches <paramref name="pattern"/>, polled for at
-    /// most 10 s because the exporter serves a scrape from its cache for a moment; else the last text.
+    /// The admin /metrics text of one or more sidecars (concatenated) once it matches
+    /// <paramref name="pattern"/>, polled for at most 10 s because the exporter serves a scrape from
+    /// its cache for a moment; else the last text.
     /// </summary>
-    public static async Task<string> MetricsMatchingAsync(MeshSidecar.Configuration.SidecarOptions sidecar, string pattern)
+    public static async Task<string> MetricsMatchingAsync(string pattern, params MeshSidecar.Configuration.SidecarOptions[] sidecars)
     {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.AdminPort}/") };
-        var text = "";
-        for (var attempt = 0; attempt < 50; attempt++)
+        var admins = sidecars.Select(s => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s.AdminPort}/") }).ToList();
+        try
         {
-            text = await admin.GetStringAsync("metrics");
-            if (System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
-                break;
-            await Task.Delay(200);
-        }
+            var text = "";
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                text = string.Concat(await Task.WhenAll(admins.Select(a => a.GetStringAsync("metrics"))));
+                if (System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+                    break;
+                await Task.Delay(200);
+            }
 
-        return text;
+            return text;
+        }
+        finally
+        {
+            admins.ForEach(a => a.Dispose());
+        }
     }
+
+    public static Task<string> MetricsMatchingAsync(MeshSidecar.Configuration.SidecarOptions sidecar, string pattern) =>
+        MetricsMatchingAsync(pattern, sidecar);
 }

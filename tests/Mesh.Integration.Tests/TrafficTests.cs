@@ -68,18 +68,22 @@ public sealed class TrafficTests(MeshFixture mesh) : IClassFixture<MeshFixture>
     }
 
     [Fact]
-    public async Task AdminMetrics_AfterTraffic_ShowRequestsAndAppliedSnapshots()
+    public async Task AdminMetrics_AfterTraffic_EachSidecarShowsItsOwnSideOfTheCall()
     {
         using var client = MeshFixture.Client(mesh.Frontend);
         using var request = new HttpRequestMessage(HttpMethod.Get, "hello") { Headers = { { "X-Mesh-Service", "orders" } } };
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{mesh.Frontend.AdminPort}/") };
+        var calledOut = $"http_client_request_duration_seconds_count\\{{[^}}]*mesh_destination_service=\"orders\"[^}}]*mesh_sidecar_instance=\"{mesh.Frontend.EffectiveInstanceId}\"";
+        const string calledIn = "http_server_request_duration_seconds_count\\{[^}]*mesh_source_service=\"frontend\"";
 
-        var metrics = await admin.GetStringAsync("metrics");
+        var frontend = await Load.MetricsMatchingAsync(mesh.Frontend, calledOut);
+        var orders = await Load.MetricsMatchingAsync(calledIn, mesh.OrdersV1, mesh.OrdersV2);
 
-        Assert.Contains("http_server_request_duration_seconds", metrics, StringComparison.Ordinal);
-        Assert.Contains("http_client_request_duration_seconds", metrics, StringComparison.Ordinal);
-        Assert.Matches($"mesh_sidecar_snapshots_applied_total\\{{[^}}]*mesh_sidecar_instance=\"{mesh.Frontend.EffectiveInstanceId}\"", metrics);
+        Assert.Matches(calledOut, frontend);
+        Assert.Matches($"mesh_sidecar_snapshots_applied_total\\{{[^}}]*mesh_sidecar_instance=\"{mesh.Frontend.EffectiveInstanceId}\"", frontend);
+        // A sidecar's meter is its own: the frontend's shows no calls into it, orders' no calls out.
+        Assert.DoesNotContain("http_server_request_duration_seconds_count{", frontend, StringComparison.Ordinal);
+        Assert.Matches(calledIn, orders);
     }
 
     [Fact]

@@ -14,5 +14,8 @@ internal static class OtlpMetrics
                 exporter.Endpoint = export.Endpoint;
                 exporter.Protocol = export.Protocol;
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)export.Interval.TotalMilliseconds;
+                // Each export carries what happened since the last one, so a receiver adds points up
+                // without keeping every series' previous total; /metrics stays cumulative.
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
             });
 }

@@ -18,7 +18,7 @@ internal sealed class SidecarMetrics : IDisposable
     /// <summary>The semantic conventions' advised buckets for HTTP durations, in seconds.</summary>
     private static readonly double[] _durationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly Counter<long> _applied;
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _outbound;
@@ -34,7 +34,10 @@ internal sealed class SidecarMetrics : IDisposable
 
     public SidecarMetrics(SidecarOptions options)
     {
-        // Several sidecars may share a process (the demo, the tests): each names itself.
+        // Several sidecars may share a process (the demo, the tests): each has its own meter, so its
+        // exporters see its own measurements only, and names itself on every point.
+        Name = $"{MeterName}.{options.EffectiveInstanceId}";
+        _meter = new Meter(Name);
         _instance = new("mesh.sidecar.instance", options.EffectiveInstanceId);
         _service = options.Service;
         _applied = _meter.CreateCounter<long>("mesh.sidecar.snapshots.applied", "{snapshot}", "Snapshots applied.");
@@ -49,6 +52,9 @@ internal sealed class SidecarMetrics : IDisposable
         _faults = _meter.CreateCounter<long>("mesh.faults.injected", "{fault}", "Delays and aborts injected by fault policies.");
         _mirrored = _meter.CreateCounter<long>("mesh.mirror.requests", "{request}", "Copies of requests sent to a mirror subset, or dropped when too many were in flight.");
     }
+
+    /// <summary>This sidecar's meter: <c>MeshSidecar.&lt;instance id&gt;</c>.</summary>
+    public string Name { get; }
 
     public long AppliedRevision { get; private set; }
 
