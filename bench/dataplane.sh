@@ -130,6 +130,8 @@ mkdir -p "$WORK/console"
 (cd "$CONSOLE_BIN" && exec env \
     Kestrel__Endpoints__Http__Url="http://127.0.0.1:$P_HTTP" \
     Kestrel__Endpoints__ControlPlane__Url="http://127.0.0.1:$P_CP" \
+    Kestrel__Endpoints__OtlpGrpc__Url="http://127.0.0.1:0" \
+    Kestrel__Endpoints__OtlpHttp__Url="http://127.0.0.1:0" \
     Mesh__DataDirectory="$WORK/console" \
     ./MeshConsole >"$WORK/console.log" 2>&1) &
 CONSOLE_PID=$!

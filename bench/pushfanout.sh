@@ -87,6 +87,8 @@ for s in socks: s.close()')
     (cd "$CONSOLE_BIN" && exec env ${HEARTBEAT_GRACE:+Mesh__ControlPlane__HeartbeatGrace=$HEARTBEAT_GRACE} \
         Kestrel__Endpoints__Http__Url="http://127.0.0.1:$P_HTTP" \
         Kestrel__Endpoints__ControlPlane__Url="http://127.0.0.1:$P_CP" \
+        Kestrel__Endpoints__OtlpGrpc__Url="http://127.0.0.1:0" \
+        Kestrel__Endpoints__OtlpHttp__Url="http://127.0.0.1:0" \
         Mesh__DataDirectory="$data" \
         ./MeshConsole >"$WORK/console-$n.log" 2>&1) &
     CONSOLE_PID=$!

@@ -7,7 +7,7 @@ using MeshSidecar.Configuration;
 namespace Mesh.Demo;
 
 /// <summary>Starts the shop's apps and their sidecars, declares the services in the console, and sends traffic.</summary>
-public sealed partial class DemoMesh(Uri console, Uri controlPlane, ILogger logger) : IAsyncDisposable
+public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, ILogger logger) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _running = [];
     private int _loadgenPort;
@@ -64,6 +64,8 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, ILogger logg
             Service = service,
             AppPort = appPort,
             ControlPlane = controlPlane,
+            // Every sidecar reports its calls to the console, which draws them as the topology.
+            Otlp = new OtlpExport(otlp, OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(5)),
             Labels = new Dictionary<string, string> { ["version"] = version },
             OutboundPort = FreePort(),
             InboundPort = FreePort(),

@@ -1,16 +1,18 @@
 using Mesh.Demo;
 
 // Flags: --console URL (REST, default http://127.0.0.1:8080), --control-plane URL (default
-// http://127.0.0.1:15010), --rate N (requests per second into the frontend, default 5).
+// http://127.0.0.1:15010), --otlp URL (the console's OTLP gRPC receiver, default http://127.0.0.1:4317),
+// --rate N (requests per second into the frontend, default 5).
 var flags = args.Chunk(2).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-var unknown = flags.Keys.Except(["--console", "--control-plane", "--rate"]).ToList();
+var unknown = flags.Keys.Except(["--console", "--control-plane", "--otlp", "--rate"]).ToList();
 if (unknown.Count > 0 || args.Length % 2 != 0
     || !Uri.TryCreate(flags.GetValueOrDefault("--console", "http://127.0.0.1:8080"), UriKind.Absolute, out var console)
     || !Uri.TryCreate(flags.GetValueOrDefault("--control-plane", "http://127.0.0.1:15010"), UriKind.Absolute, out var controlPlane)
+    || !Uri.TryCreate(flags.GetValueOrDefault("--otlp", "http://127.0.0.1:4317"), UriKind.Absolute, out var otlp)
     || !double.TryParse(flags.GetValueOrDefault("--rate", "5"), System.Globalization.CultureInfo.InvariantCulture, out var rate) || rate is <= 0 or > 1000)
 {
     Console.Error.WriteLine($"Mesh.Demo: bad arguments{(unknown.Count > 0 ? $" (unknown: {string.Join(", ", unknown)})" : "")}");
-    Console.Error.WriteLine("Usage: Mesh.Demo [--console URL] [--control-plane URL] [--rate REQUESTS_PER_SECOND (0-1000]]");
+    Console.Error.WriteLine("Usage: Mesh.Demo [--console URL] [--control-plane URL] [--otlp URL] [--rate REQUESTS_PER_SECOND (0-1000]]");
     return 2;
 }
 
@@ -21,7 +23,7 @@ using var stop = new CancellationTokenSource();
 using var onInterrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
 using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
 
-await using var demo = new DemoMesh(console, controlPlane, logger);
+await using var demo = new DemoMesh(console, controlPlane, otlp, logger);
 await demo.StartAsync(stop.Token);
 Console.WriteLine($"Demo mesh running: {ShopService.Shop.Count} shop instances with sidecars, {rate} requests/s into the frontend. Ctrl-C stops it.");
 try

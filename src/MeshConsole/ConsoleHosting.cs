@@ -5,6 +5,7 @@ using MeshConsole.ControlPlane;
 using MeshConsole.Data;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
+using MeshConsole.Telemetry;
 using MudBlazor.Services;
 
 namespace MeshConsole;
@@ -32,6 +33,7 @@ public static class ConsoleHosting
         builder.Services.AddHealthChecks().AddDbContextCheck<MeshDbContext>("store");
         builder.AddConsoleTelemetry();
         builder.AddControlPlane();
+        builder.AddTelemetry();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -54,6 +56,7 @@ public static class ConsoleHosting
         app.MapPolicyEndpoints();
         app.MapRevisionEndpoints();
         app.MapControlPlane();
+        app.MapTelemetry();
         return app;
     }
 }

@@ -19,6 +19,8 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         _settings = settings ?? new Dictionary<string, string>();
         HttpAddress = httpAddress ?? new Uri($"http://127.0.0.1:{FreePort()}");
         ControlPlaneAddress = controlPlaneAddress ?? new Uri($"http://127.0.0.1:{FreePort()}");
+        OtlpGrpcAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        OtlpHttpAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         UseKestrel();
     }
 
@@ -27,6 +29,12 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     public Uri HttpAddress { get; }
 
     public Uri ControlPlaneAddress { get; }
+
+    /// <summary>OTLP over gRPC (h2c), the console's 4317.</summary>
+    public Uri OtlpGrpcAddress { get; }
+
+    /// <summary>OTLP over HTTP, the console's 4318.</summary>
+    public Uri OtlpHttpAddress { get; }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress };
 
@@ -39,6 +47,8 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseSetting("Kestrel:Endpoints:Http:Url", HttpAddress.ToString());
         builder.UseSetting("Kestrel:Endpoints:ControlPlane:Url", ControlPlaneAddress.ToString());
         builder.UseSetting("Kestrel:Endpoints:ControlPlane:Protocols", "Http2");
+        builder.UseSetting("Kestrel:Endpoints:OtlpGrpc:Url", OtlpGrpcAddress.ToString());
+        builder.UseSetting("Kestrel:Endpoints:OtlpHttp:Url", OtlpHttpAddress.ToString());
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
     }

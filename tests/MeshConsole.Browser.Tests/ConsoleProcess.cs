@@ -53,6 +53,8 @@ public sealed class ConsoleProcess : IAsyncDisposable
         };
         start.Environment["Kestrel__Endpoints__Http__Url"] = address.ToString().TrimEnd('/');
         start.Environment["Kestrel__Endpoints__ControlPlane__Url"] = controlPlane.ToString().TrimEnd('/');
+        start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 

@@ -1,0 +1,141 @@
+using Mesh.Contracts.Otlp.Common.V1;
+using Mesh.Contracts.Otlp.Metrics.V1;
+using MeshConsole.Telemetry.Aggregation;
+
+namespace MeshConsole.Telemetry;
+
+/// <summary>
+/// Reads edges out of OTLP metrics: the sidecars' <c>http.client.request.duration</c> histograms
+/// (one per caller, destination, route and status, unsampled: every call counts once, on the
+/// caller's side). Other metrics are not about edges and pass untouched. A point that claims to be
+/// an edge but cannot be read is rejected with its reason, for the export's partial success.
+/// </summary>
+internal static class MetricEdges
+{
+    public const string ClientDuration = "http.client.request.duration";
+
+    /// <summary>The observations in a request, and how many points were refused and why (the first reason).</summary>
+    public static (List<Observation> Observations, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources)
+    {
+        var observations = new List<Observation>();
+        long rejected = 0;
+        string? error = null;
+        var r = 0;
+        foreach (var resource in resources)
+        {
+            var service = Attribute(resource.Resource?.Attributes, "service.name");
+            var s = 0;
+            foreach (var scope in resource.ScopeMetrics)
+            {
+                var m = 0;
+                foreach (var metric in scope.Metrics)
+                {
+                    if (metric.Name == ClientDuration)
+                    {
+                        var at = $"resourceMetrics[{r}].scopeMetrics[{s}].metrics[{m}]";
+                        if (metric.DataCase != Metric.DataOneofCase.Histogram)
+                        {
+                            Reject(metric.DataCase switch
+                            {
+                                Metric.DataOneofCase.None => 0,
+                                Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
+                                Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,
+                                Metric.DataOneofCase.ExponentialHistogram => metric.ExponentialHistogram.DataPoints.Count,
+                                _ => metric.Summary.DataPoints.Count,
+                            }, $"{at}: {ClientDuration} must be an explicit-bucket histogram");
+                        }
+                        else if (metric.Histogram.AggregationTemporality != AggregationTemporality.Delta)
+                        {
+                            Reject(metric.Histogram.DataPoints.Count,
+                                $"{at}.histogram.aggregationTemporality: only delta is read (set the exporter's temporality preference to delta)");
+                        }
+                        else
+                        {
+                            for (var p = 0; p < metric.Histogram.DataPoints.Count; p++)
+                            {
+                                var (observation, reason) = Edge(metric.Histogram.DataPoints[p], service);
+                                if (observation is not null)
+                                    observations.Add(observation);
+                                else if (reason is not null)
+                                    Reject(1, $"{at}.histogram.dataPoints[{p}]: {reason}");
+                            }
+                        }
+                    }
+
+                    m++;
+                }
+
+                s++;
+            }
+
+            r++;
+        }
+
+        return (observations, rejected, error);
+
+        void Reject(long points, string reason)
+        {
+            rejected += points;
+            error ??= reason;
+        }
+    }
+
+    private static (Observation? Observation, string? Error) Edge(HistogramDataPoint point, string? resourceService)
+    {
+        if (point.Count == 0)
+            return (null, null);
+        var source = Attribute(point.Attributes, "mesh.source.service") ?? resourceService;
+        var destination = Attribute(point.Attributes, "mesh.destination.service")
+            ?? Attribute(point.Attributes, "peer.service")
+            ?? Attribute(point.Attributes, "server.address");
+        if (string.IsNullOrEmpty(source))
+            return (null, "no mesh.source.service attribute and no service.name on the resource");
+        if (string.IsNullOrEmpty(destination))
+            return (null, "no mesh.destination.service, peer.service or server.address attribute");
+
+        var grpc = Attribute(point.Attributes, "rpc.grpc.status_code");
+        var status = Attribute(point.Attributes, "http.response.status_code");
+        var isError = grpc is not null ? grpc != "0" : status is not null && int.TryParse(status, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) && code >= 500;
+        // An access refusal is its own count (HTTP 403, gRPC PERMISSION_DENIED), not an error.
+        var isDenied = grpc is not null ? grpc == "7" : status == "403";
+        var key = new EdgeKey(source, destination, grpc is not null ? "grpc" : "http");
+        var at = DateTimeOffset.FromUnixTimeMilliseconds((long)(point.TimeUnixNano / 1_000_000));
+        var count = (long)point.Count;
+        try
+        {
+            var observation = point.BucketCounts.Count == 0
+                ? Observation.CountsOnly(key, at, count, isError ? count : 0, isDenied ? count : 0)
+                : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError ? count : 0, isDenied ? count : 0);
+            return observation.Count == count ? (observation, null) : (null, $"count {count} is not the sum of the bucket counts ({observation.Count})");
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, ex.Message);
+        }
+        catch (OverflowException)
+        {
+            return (null, "bucket counts overflow");
+        }
+    }
+
+    /// <summary>A string, integer or boolean attribute as text; null when absent.</summary>
+    private static string? Attribute(IEnumerable<KeyValue>? attributes, string name)
+    {
+        if (attributes is null)
+            return null;
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key != name || attribute.Value is null)
+                continue;
+            return attribute.Value.ValueCase switch
+            {
+                AnyValue.ValueOneofCase.StringValue => attribute.Value.StringValue,
+                AnyValue.ValueOneofCase.IntValue => attribute.Value.IntValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                AnyValue.ValueOneofCase.BoolValue => attribute.Value.BoolValue ? "true" : "false",
+                _ => null,
+            };
+        }
+
+        return null;
+    }
+}

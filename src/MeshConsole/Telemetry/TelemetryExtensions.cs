@@ -1,0 +1,81 @@
+using MeshConsole.ControlPlane;
+using MeshConsole.Telemetry.Aggregation;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace MeshConsole.Telemetry;
+
+internal static class TelemetryExtensions
+{
+    public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OtlpOptions>()
+            .Bind(builder.Configuration.GetSection(OtlpOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // OTLP over gRPC is h2c, like the control plane: its endpoint speaks HTTP/2 only.
+        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
+            .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
+            .Endpoint("OtlpGrpc", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc().AddServiceOptions<OtlpMetricsReceiver>(grpc =>
+            grpc.MaxReceiveMessageSize = builder.Configuration.GetValue($"{OtlpOptions.Section}:{nameof(OtlpOptions.MaxMessageBytes)}", new OtlpOptions().MaxMessageBytes));
+        builder.Services.AddSingleton(services => new TopologyAggregator(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<TelemetryIngest>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
+        builder.Services.AddSingleton<OtlpMetricsReceiver>();
+        return builder;
+    }
+
+    public static WebApplication MapTelemetry(this WebApplication app)
+    {
+        app.MapGrpcService<OtlpMetricsReceiver>();
+        app.MapPost("/v1/metrics", OtlpMetricsReceiver.PostAsync)
+            .WithTags("Telemetry")
+            .WithSummary("OTLP/HTTP metrics export (application/x-protobuf or application/json).")
+            .DisableAntiforgery();
+        app.MapGet("/api/topology", Topology)
+            .WithTags("Telemetry")
+            .WithSummary("Services and the calls between them over a sliding window: rate, error %, latency quantiles, health.");
+        return app;
+    }
+
+    private static IResult Topology(string? window, TopologyAggregator aggregator, SidecarRegistry registry)
+    {
+        var span = AggregationWindows.FiveMinutes;
+        if (window is not null && !AggregationWindows.TryParse(window, out span))
+            return ApiProblem("window", $"\"{window}\" is not one of {string.Join(", ", AggregationWindows.All.Select(AggregationWindows.Format))}");
+        var view = aggregator.Snapshot(span);
+        var instances = registry.Connected()
+            .GroupBy(s => s.Hello.Service, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return Results.Ok(new
+        {
+            at = view.At,
+            window = AggregationWindows.Format(view.Window),
+            nodes = view.Nodes.Select(n => new
+            {
+                service = n.Service,
+                instances = instances.GetValueOrDefault(n.Service),
+                rps = Math.Round(n.InboundRequestsPerSecond, 3),
+                errorPercent = Math.Round(n.ErrorPercent, 2),
+                denied = n.InboundDenied,
+                health = n.Health,
+            }),
+            edges = view.Edges.Select(e => new
+            {
+                source = e.Key.Source,
+                destination = e.Key.Destination,
+                protocol = e.Key.Protocol,
+                requests = e.Requests,
+                rps = Math.Round(e.RequestsPerSecond, 3),
+                errorPercent = Math.Round(e.ErrorPercent, 2),
+                denied = e.Denied,
+                p50 = e.P50Milliseconds,
+                p95 = e.P95Milliseconds,
+                p99 = e.P99Milliseconds,
+            }),
+        });
+    }
+
+    private static IResult ApiProblem(string field, string reason) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] }, title: "Bad query");
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Text.Json;
+using Mesh.Testing;
+using MeshSidecar.Configuration;
+using OpenTelemetry.Exporter;
+
+namespace Mesh.Integration.Tests;
+
+/// <summary>
+/// Sidecars push their request metrics over OTLP to the console, which turns them into the edges
+/// of the live topology (<c>GET /api/topology</c>).
+/// </summary>
+public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture>
+{
+    [Theory]
+    [InlineData(OtlpExportProtocol.Grpc)]
+    [InlineData(OtlpExportProtocol.HttpProtobuf)]
+    public async Task SidecarMetricsOverOtlp_EdgeWithEveryCallAndItsErrors(OtlpExportProtocol protocol)
+    {
+        var destination = protocol == OtlpExportProtocol.Grpc ? "stock-g" : "stock-h";
+        var caller = protocol == OtlpExportProtocol.Grpc ? "shop-g" : "shop-h";
+        await mesh.StartServiceAsync(destination, "version=v1");
+        var endpoint = protocol == OtlpExportProtocol.Grpc ? mesh.Console.OtlpGrpcAddress : new Uri(mesh.Console.OtlpHttpAddress, "v1/metrics");
+        var shop = await mesh.StartSidecarAsync(new SidecarOptions
+        {
+            Service = caller,
+            AppPort = KestrelConsole.FreePort(),
+            ControlPlane = mesh.Console.ControlPlaneAddress,
+            OutboundPort = KestrelConsole.FreePort(),
+            InboundPort = KestrelConsole.FreePort(),
+            AdminPort = KestrelConsole.FreePort(),
+            StateDirectory = Directory.CreateTempSubdirectory("mesh-sidecar-").FullName,
+            Otlp = new OtlpExport(endpoint, protocol, TimeSpan.FromMilliseconds(200)),
+        });
+        await MeshFixture.WaitForAsync(shop, config => MeshFixture.Endpoints(config, destination) == 1);
+        using var client = MeshFixture.Client(shop);
+
+        var ok = await Load.SendAsync(client, 90, 4, _ => Load.To(destination, "hello"));
+        var failed = await Load.SendAsync(client, 10, 2, _ => Load.To(destination, "flaky?fail=100"));
+
+        Assert.All(ok, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.All(failed, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        var edge = await EdgeAsync(caller, destination, e => e.GetProperty("requests").GetInt64() >= 100);
+        Assert.Equal(100, edge.GetProperty("requests").GetInt64());
+        Assert.Equal(10.0, edge.GetProperty("errorPercent").GetDouble());
+        Assert.Equal("http", edge.GetProperty("protocol").GetString());
+        Assert.True(edge.GetProperty("p50").GetDouble() > 0);
+        var node = (await TopologyAsync()).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("service").GetString() == destination);
+        Assert.Equal("red", node.GetProperty("health").GetString());
+        Assert.Equal(1, node.GetProperty("instances").GetInt32());
+    }
+
+    [Fact]
+    public async Task Topology_UnknownWindow_400NamingTheField()
+    {
+        var response = await mesh.Api.GetAsync("api/topology?window=2m");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("\"window\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> TopologyAsync() =>
+        JsonDocument.Parse(await mesh.Api.GetStringAsync("api/topology?window=1m")).RootElement.Clone();
+
+    /// <summary>Polls the topology until the edge satisfies the predicate; bounded to 15 s.</summary>
+    private async Task<JsonElement> EdgeAsync(string source, string destination, Func<JsonElement, bool> until)
+    {
+        JsonElement? last = null;
+        for (var attempt = 0; attempt < 75; attempt++)
+        {
+            var topology = await TopologyAsync();
+            last = topology.GetProperty("edges").EnumerateArray()
+                .Where(e => e.GetProperty("source").GetString() == source && e.GetProperty("destination").GetString() == destination)
+                .Select(e => (JsonElement?)e)
+                .FirstOrDefault();
+            if (last is { } edge && until(edge))
+                return edge;
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"edge {source} -> {destination} never got there; last: {last}");
+    }
+}
