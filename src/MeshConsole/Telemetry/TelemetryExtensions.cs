@@ -18,7 +18,20 @@ internal static class TelemetryExtensions
             .Endpoint("OtlpGrpc", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc().AddServiceOptions<OtlpMetricsReceiver>(grpc =>
             grpc.MaxReceiveMessageSize = builder.Configuration.GetValue($"{OtlpOptions.Section}:{nameof(OtlpOptions.MaxMessageBytes)}", new OtlpOptions().MaxMessageBytes));
-        builder.Services.AddSingleton(services => new TopologyAggregator(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<TopologyOptions>()
+            .Bind(builder.Configuration.GetSection(TopologyOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.RedErrorPercent >= o.AmberErrorPercent, "Mesh:Topology:RedErrorPercent must not be below Mesh:Topology:AmberErrorPercent.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services =>
+        {
+            var topology = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TopologyOptions>>().Value;
+            return new TopologyAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
+            {
+                MaxEdges = topology.MaxEdges,
+                Health = new HealthThresholds(topology.AmberErrorPercent, topology.RedErrorPercent),
+            });
+        });
         builder.Services.AddSingleton<TelemetryIngest>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
         builder.Services.AddSingleton<OtlpMetricsReceiver>();
