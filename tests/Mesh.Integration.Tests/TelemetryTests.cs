@@ -2,7 +2,10 @@ using System.Net;
 using System.Text.Json;
 using Mesh.Testing;
 using MeshSidecar.Configuration;
+using OpenTelemetry;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Mesh.Integration.Tests;
 
@@ -48,6 +51,40 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
         var node = (await TopologyAsync()).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("service").GetString() == destination);
         Assert.Equal("red", node.GetProperty("health").GetString());
         Assert.Equal(1, node.GetProperty("instances").GetInt32());
+    }
+
+    [Theory]
+    [InlineData(OtlpExportProtocol.Grpc)]
+    [InlineData(OtlpExportProtocol.HttpProtobuf)]
+    public async Task OpenTelemetrySdkSpans_ClientSpanOfAnAppWithoutSidecar_IsAnEdge(OtlpExportProtocol protocol)
+    {
+        var app = protocol == OtlpExportProtocol.Grpc ? "mobile-g" : "mobile-h";
+        using var source = new System.Diagnostics.ActivitySource($"test.{app}");
+        var endpoint = protocol == OtlpExportProtocol.Grpc ? mesh.Console.OtlpGrpcAddress : new Uri(mesh.Console.OtlpHttpAddress, "v1/traces");
+        using (var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource(source.Name)
+            .ConfigureResource(resource => resource.AddService(app))
+            .AddOtlpExporter(otlp =>
+            {
+                otlp.Endpoint = endpoint;
+                otlp.Protocol = protocol;
+                otlp.ExportProcessorType = OpenTelemetry.ExportProcessorType.Simple;
+            })
+            .Build())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                using var call = source.StartActivity("GET /catalog", System.Diagnostics.ActivityKind.Client);
+                call?.SetTag("peer.service", "gateway");
+                call?.SetTag("http.response.status_code", i == 0 ? 500 : 200);
+            }
+
+            Assert.True(tracing.ForceFlush(10_000));
+        }
+
+        var edge = await EdgeAsync(app, "gateway", e => e.GetProperty("requests").GetInt64() >= 3);
+        Assert.Equal(3, edge.GetProperty("requests").GetInt64());
+        Assert.InRange(edge.GetProperty("errorPercent").GetDouble(), 33.3, 33.4);
     }
 
     [Fact]

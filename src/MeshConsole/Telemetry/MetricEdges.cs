@@ -1,4 +1,3 @@
-using Mesh.Contracts.Otlp.Common.V1;
 using Mesh.Contracts.Otlp.Metrics.V1;
 using MeshConsole.Telemetry.Aggregation;
 
@@ -23,7 +22,7 @@ internal static class MetricEdges
         var r = 0;
         foreach (var resource in resources)
         {
-            var service = Attribute(resource.Resource?.Attributes, "service.name");
+            var service = OtlpAttributes.Read(resource.Resource?.Attributes, "service.name");
             var s = 0;
             foreach (var scope in resource.ScopeMetrics)
             {
@@ -84,17 +83,17 @@ internal static class MetricEdges
     {
         if (point.Count == 0)
             return (null, null);
-        var source = Attribute(point.Attributes, "mesh.source.service") ?? resourceService;
-        var destination = Attribute(point.Attributes, "mesh.destination.service")
-            ?? Attribute(point.Attributes, "peer.service")
-            ?? Attribute(point.Attributes, "server.address");
+        var source = OtlpAttributes.Read(point.Attributes, "mesh.source.service") ?? resourceService;
+        var destination = OtlpAttributes.Read(point.Attributes, "mesh.destination.service")
+            ?? OtlpAttributes.Read(point.Attributes, "peer.service")
+            ?? OtlpAttributes.Read(point.Attributes, "server.address");
         if (string.IsNullOrEmpty(source))
             return (null, "no mesh.source.service attribute and no service.name on the resource");
         if (string.IsNullOrEmpty(destination))
             return (null, "no mesh.destination.service, peer.service or server.address attribute");
 
-        var grpc = Attribute(point.Attributes, "rpc.grpc.status_code");
-        var status = Attribute(point.Attributes, "http.response.status_code");
+        var grpc = OtlpAttributes.Read(point.Attributes, "rpc.grpc.status_code");
+        var status = OtlpAttributes.Read(point.Attributes, "http.response.status_code");
         var isError = grpc is not null ? grpc != "0" : status is not null && int.TryParse(status, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) && code >= 500;
         // An access refusal is its own count (HTTP 403, gRPC PERMISSION_DENIED), not an error.
         var isDenied = grpc is not null ? grpc == "7" : status == "403";
@@ -104,8 +103,8 @@ internal static class MetricEdges
         try
         {
             var observation = point.BucketCounts.Count == 0
-                ? Observation.CountsOnly(key, at, count, isError ? count : 0, isDenied ? count : 0)
-                : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError ? count : 0, isDenied ? count : 0);
+                ? Observation.CountsOnly(key, at, count, isError && !isDenied ? count : 0, isDenied ? count : 0)
+                : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError && !isDenied ? count : 0, isDenied ? count : 0);
             return observation.Count == count ? (observation, null) : (null, $"count {count} is not the sum of the bucket counts ({observation.Count})");
         }
         catch (ArgumentException ex)
@@ -116,26 +115,5 @@ internal static class MetricEdges
         {
             return (null, "bucket counts overflow");
         }
-    }
-
-    /// <summary>A string, integer or boolean attribute as text; null when absent.</summary>
-    private static string? Attribute(IEnumerable<KeyValue>? attributes, string name)
-    {
-        if (attributes is null)
-            return null;
-        foreach (var attribute in attributes)
-        {
-            if (attribute.Key != name || attribute.Value is null)
-                continue;
-            return attribute.Value.ValueCase switch
-            {
-                AnyValue.ValueOneofCase.StringValue => attribute.Value.StringValue,
-                AnyValue.ValueOneofCase.IntValue => attribute.Value.IntValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                AnyValue.ValueOneofCase.BoolValue => attribute.Value.BoolValue ? "true" : "false",
-                _ => null,
-            };
-        }
-
-        return null;
     }
 }

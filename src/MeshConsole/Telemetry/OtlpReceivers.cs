@@ -12,21 +12,19 @@ namespace MeshConsole.Telemetry;
 /// </summary>
 internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest) : MetricsService.MetricsServiceBase
 {
-    public const string QueueFull = "the console's telemetry queue is full; retry later";
-
     public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         return Accept(request) is { } response
             ? Task.FromResult(response)
-            : throw new RpcException(new Status(StatusCode.ResourceExhausted, QueueFull));
+            : throw new RpcException(new Status(StatusCode.ResourceExhausted, OtlpHttp.QueueFull));
     }
 
     /// <summary>Reads and queues an export; null when the queue is full.</summary>
     public ExportMetricsServiceResponse? Accept(ExportMetricsServiceRequest request)
     {
         var (observations, rejected, error) = MetricEdges.Read(request.ResourceMetrics);
-        if (!ingest.TryEnqueue(observations))
+        if (!ingest.TryEnqueue(new IngestBatch(observations, [])))
             return null;
         var response = new ExportMetricsServiceResponse();
         if (rejected > 0)
@@ -41,28 +39,15 @@ internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest) : MetricsServi
     /// </summary>
     public static async Task<IResult> PostAsync(HttpContext context, OtlpMetricsReceiver receiver, Microsoft.Extensions.Options.IOptions<OtlpOptions> options)
     {
-        var request = context.Request;
-        var json = request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
-        if (!json && request.ContentType?.StartsWith("application/x-protobuf", StringComparison.OrdinalIgnoreCase) != true)
-            return Results.Text($"Content-Type must be application/x-protobuf or application/json, not \"{request.ContentType}\"", statusCode: StatusCodes.Status415UnsupportedMediaType);
-
-        var limit = options.Value.MaxMessageBytes;
-        if (request.ContentLength > limit)
-            return Results.Text($"the body is {request.ContentLength} bytes; at most {limit} are accepted", statusCode: StatusCodes.Status413PayloadTooLarge);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > limit)
-                return Results.Text($"the body is over {limit} bytes, the most accepted", statusCode: StatusCodes.Status413PayloadTooLarge);
-            buffer.Write(chunk, 0, read);
-        }
+        var (body, json, refusal) = await OtlpHttp.ReadAsync(context, options.Value.MaxMessageBytes).ConfigureAwait(false);
+        if (refusal is not null)
+            return refusal;
+        using var buffer = body!;
 
         ExportMetricsServiceRequest export;
         if (json)
         {
-            if (!OtlpJson.TryParseMetrics(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), out var parsed, out var error))
+            if (!OtlpJson.TryParseMetrics(OtlpHttp.Bytes(buffer), out var parsed, out var error))
                 return Results.Text(error, statusCode: StatusCodes.Status400BadRequest);
             export = parsed;
         }
@@ -78,14 +63,6 @@ internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest) : MetricsServi
             }
         }
 
-        if (receiver.Accept(export) is not { } response)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            return Results.Text(QueueFull, statusCode: StatusCodes.Status429TooManyRequests);
-        }
-
-        return json
-            ? Results.Text(JsonFormatter.Default.Format(response), "application/json")
-            : Results.Bytes(response.ToByteArray(), "application/x-protobuf");
+        return OtlpHttp.Answer(context, receiver.Accept(export), json);
     }
 }

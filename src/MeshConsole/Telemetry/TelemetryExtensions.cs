@@ -16,8 +16,10 @@ internal static class TelemetryExtensions
         builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
             .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
             .Endpoint("OtlpGrpc", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc().AddServiceOptions<OtlpMetricsReceiver>(grpc =>
-            grpc.MaxReceiveMessageSize = builder.Configuration.GetValue($"{OtlpOptions.Section}:{nameof(OtlpOptions.MaxMessageBytes)}", new OtlpOptions().MaxMessageBytes));
+        var maxMessageBytes = builder.Configuration.GetValue($"{OtlpOptions.Section}:{nameof(OtlpOptions.MaxMessageBytes)}", new OtlpOptions().MaxMessageBytes);
+        builder.Services.AddGrpc()
+            .AddServiceOptions<OtlpMetricsReceiver>(grpc => grpc.MaxReceiveMessageSize = maxMessageBytes)
+            .AddServiceOptions<OtlpTraceReceiver>(grpc => grpc.MaxReceiveMessageSize = maxMessageBytes);
         builder.Services.AddOptions<TopologyOptions>()
             .Bind(builder.Configuration.GetSection(TopologyOptions.Section))
             .ValidateDataAnnotations()
@@ -32,19 +34,29 @@ internal static class TelemetryExtensions
                 Health = new HealthThresholds(topology.AmberErrorPercent, topology.RedErrorPercent),
             });
         });
+        builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TelemetryIngest>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
         builder.Services.AddSingleton<OtlpMetricsReceiver>();
+        builder.Services.AddSingleton<OtlpTraceReceiver>();
         return builder;
     }
 
     public static WebApplication MapTelemetry(this WebApplication app)
     {
         app.MapGrpcService<OtlpMetricsReceiver>();
+        app.MapGrpcService<OtlpTraceReceiver>();
+        app.MapPost("/v1/traces", OtlpTraceReceiver.PostAsync)
+            .WithTags("Telemetry")
+            .WithSummary("OTLP/HTTP trace export (application/x-protobuf or application/json).")
+            .DisableAntiforgery();
         app.MapPost("/v1/metrics", OtlpMetricsReceiver.PostAsync)
             .WithTags("Telemetry")
             .WithSummary("OTLP/HTTP metrics export (application/x-protobuf or application/json).")
             .DisableAntiforgery();
+        app.MapGet("/api/topology/spans", Spans)
+            .WithTags("Telemetry")
+            .WithSummary("The latest spans seen on one edge, oldest first.");
         app.MapGet("/api/topology", Topology)
             .WithTags("Telemetry")
             .WithSummary("Services and the calls between them over a sliding window: rate, error %, latency quantiles, health.");
@@ -87,6 +99,19 @@ internal static class TelemetryExtensions
                 p99 = e.P99Milliseconds,
             }),
         });
+    }
+
+    private static IResult Spans(string? source, string? destination, string? protocol, RecentSpans recent)
+    {
+        foreach (var (field, value) in new[] { ("source", source), ("destination", destination) })
+        {
+            if (string.IsNullOrEmpty(value))
+                return ApiProblem(field, "required");
+        }
+
+        if (protocol is not (null or "http" or "grpc"))
+            return ApiProblem("protocol", $"\"{protocol}\" is not http or grpc");
+        return Results.Ok(recent.Get(new EdgeKey(source!, destination!, protocol ?? "http")));
     }
 
     private static IResult ApiProblem(string field, string reason) =>
