@@ -9,10 +9,10 @@ using Mesh.Contracts.Otlp.Common.V1;
 using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Contracts.Otlp.Resource.V1;
 using Mesh.Contracts.Otlp.Trace.V1;
-using Kind = Mesh.Contracts.Otlp.Trace.V1.Span.Types.SpanKind;
-using OtlpSpan = Mesh.Contracts.Otlp.Trace.V1.Span;
 using Mesh.Store;
 using Mesh.Testing;
+using Kind = Mesh.Contracts.Otlp.Trace.V1.Span.Types.SpanKind;
+using OtlpSpan = Mesh.Contracts.Otlp.Trace.V1.Span;
 
 namespace MeshConsole.Tests.Telemetry;
 
