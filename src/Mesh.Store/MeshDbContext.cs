@@ -14,6 +14,8 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
 
     public DbSet<SidecarInstance> SidecarInstances => Set<SidecarInstance>();
 
+    public DbSet<TopologyRollup> TopologyRollups => Set<TopologyRollup>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(MeshDbContext).Assembly);

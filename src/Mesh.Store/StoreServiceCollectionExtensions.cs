@@ -29,6 +29,7 @@ public static class StoreServiceCollectionExtensions
             Configure(builder, sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.AddScoped<ConfigStore>();
         services.AddScoped<InstanceStore>();
+        services.AddScoped<RollupStore>();
         services.AddHostedService<StoreMigrator>();
         // Replicas on one Postgres hear each other's changes; a lone SQLite console has no one to hear.
         if (string.Equals(configuration.GetSection(StoreOptions.Section)[nameof(StoreOptions.Store)], StoreProviders.Postgres, StringComparison.OrdinalIgnoreCase))

@@ -208,6 +208,70 @@ namespace Mesh.Migrations.Postgres.Migrations
 
                     b.ToTable("sidecar_instances", (string)null);
                 });
+
+            modelBuilder.Entity("Mesh.Store.Entities.TopologyRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Denied")
+                        .HasColumnType("bigint")
+                        .HasColumnName("denied");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("destination");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("Latencies")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("latencies");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("bigint")
+                        .HasColumnName("minute");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Replica")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("replica");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_topology_rollups");
+
+                    b.HasIndex("Minute", "Replica", "Source", "Destination", "Protocol")
+                        .IsUnique()
+                        .HasDatabaseName("ix_topology_rollups_minute_replica_source_destination_protocol");
+
+                    b.ToTable("topology_rollups", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

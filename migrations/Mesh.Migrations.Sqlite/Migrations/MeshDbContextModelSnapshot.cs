@@ -203,6 +203,68 @@ namespace Mesh.Migrations.Sqlite.Migrations
 
                     b.ToTable("sidecar_instances", (string)null);
                 });
+
+            modelBuilder.Entity("Mesh.Store.Entities.TopologyRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Denied")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("denied");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("errors");
+
+                    b.Property<string>("Latencies")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("latencies");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("minute");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Replica")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_topology_rollups");
+
+                    b.HasIndex("Minute", "Replica", "Source", "Destination", "Protocol")
+                        .IsUnique()
+                        .HasDatabaseName("ix_topology_rollups_minute_replica_source_destination_protocol");
+
+                    b.ToTable("topology_rollups", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

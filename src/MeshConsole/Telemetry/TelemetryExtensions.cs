@@ -1,6 +1,9 @@
+using System.Globalization;
+using Mesh.Store;
 using MeshConsole.ControlPlane;
 using MeshConsole.Telemetry.Aggregation;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace MeshConsole.Telemetry;
 
@@ -27,7 +30,7 @@ internal static class TelemetryExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
-            var topology = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TopologyOptions>>().Value;
+            var topology = services.GetRequiredService<IOptions<TopologyOptions>>().Value;
             return new TopologyAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
             {
                 MaxEdges = topology.MaxEdges,
@@ -39,6 +42,7 @@ internal static class TelemetryExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
         builder.Services.AddSingleton<OtlpMetricsReceiver>();
         builder.Services.AddSingleton<OtlpTraceReceiver>();
+        builder.Services.AddHostedService<RollupWriter>();
         return builder;
     }
 
@@ -63,19 +67,36 @@ internal static class TelemetryExtensions
         return app;
     }
 
-    private static IResult Topology(string? window, TopologyAggregator aggregator, SidecarRegistry registry)
+    private static async Task<IResult> Topology(
+        string? window, string? at, TopologyAggregator aggregator, SidecarRegistry registry, RollupStore rollups,
+        IOptions<TopologyOptions> options, CancellationToken ct)
     {
         var span = AggregationWindows.FiveMinutes;
         if (window is not null && !AggregationWindows.TryParse(window, out span))
             return ApiProblem("window", $"\"{window}\" is not one of {string.Join(", ", AggregationWindows.All.Select(AggregationWindows.Format))}");
-        var view = aggregator.Snapshot(span);
-        var instances = registry.Connected()
-            .GroupBy(s => s.Hello.Service, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+
+        TopologyView view;
+        if (at is null)
+            view = aggregator.Snapshot(span);
+        else if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var moment))
+            return ApiProblem("at", $"\"{at}\" is not a time such as 2026-11-24T10:00:00Z");
+        else
+        {
+            // A replay ends at the start of the minute named: rollups hold whole minutes.
+            var end = RollupWriter.MinuteOf(moment);
+            var rows = await rollups.ReadAsync((end - span).ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), ct).ConfigureAwait(false);
+            var thresholds = new HealthThresholds(options.Value.AmberErrorPercent, options.Value.RedErrorPercent);
+            view = Rollups.Merge(RollupWriter.Read(rows), end, span, thresholds);
+        }
+
+        var instances = at is null
+            ? registry.Connected().GroupBy(s => s.Hello.Service, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
+            : [];
         return Results.Ok(new
         {
             at = view.At,
             window = AggregationWindows.Format(view.Window),
+            replay = at is not null,
             nodes = view.Nodes.Select(n => new
             {
                 service = n.Service,

@@ -51,6 +51,18 @@ internal sealed class SparseLatencies
         }
     }
 
+    /// <summary>The calls per value, ascending and distinct (compacts first).</summary>
+    public LatencySample[] ToSamples()
+    {
+        Compact();
+        var samples = new LatencySample[_values.Length];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = new LatencySample(TimeSpan.FromMicroseconds(_values[i]), _counts[i]);
+        }
+        return samples;
+    }
+
     public void Compact()
     {
         if (_open is null)

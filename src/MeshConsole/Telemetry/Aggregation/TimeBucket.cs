@@ -61,20 +61,14 @@ internal sealed class EdgeCounts
 
     public bool HasLatencies { get; private set; }
 
-    public void Add(Observation observation)
-    {
-        Count += observation.Count;
-        Errors += observation.Errors;
-        Denied += observation.Denied;
-        foreach (var sample in observation.Latencies)
-        {
-            if (sample.Count > 0)
-            {
-                Latencies.Add(LatencyHistogram.Quantize(sample.Duration), sample.Count);
-                HasLatencies = true;
-            }
-        }
-    }
+    public void Add(Observation observation) =>
+        Add(observation.Count, observation.Errors, observation.Denied, observation.Latencies);
+
+    /// <summary>
+    /// A stored minute: its latencies are already quantized, and quantizing them again changes nothing, so
+    /// they count exactly as the calls they came from did.
+    /// </summary>
+    public void Add(EdgeMinute minute) => Add(minute.Requests, minute.Errors, minute.Denied, minute.Latencies);
 
     public void Merge(EdgeCounts other)
     {
@@ -85,6 +79,21 @@ internal sealed class EdgeCounts
         {
             Latencies.AddFrom(other.Latencies);
             HasLatencies = true;
+        }
+    }
+
+    private void Add(long count, long errors, long denied, IReadOnlyList<LatencySample> latencies)
+    {
+        Count += count;
+        Errors += errors;
+        Denied += denied;
+        foreach (var sample in latencies)
+        {
+            if (sample.Count > 0)
+            {
+                Latencies.Add(LatencyHistogram.Quantize(sample.Duration), sample.Count);
+                HasLatencies = true;
+            }
         }
     }
 }

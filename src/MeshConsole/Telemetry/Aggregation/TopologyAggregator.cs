@@ -123,58 +123,55 @@ public sealed class TopologyAggregator
             throw new ArgumentOutOfRangeException(
                 nameof(window), window, $"A window must be a whole number of {TimeSpan.FromTicks(_bucketTicks)} buckets, at most {TimeSpan.FromTicks(_retentionTicks)}.");
         }
-        var thresholdErrors = thresholds.Validate();
-        if (thresholdErrors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", thresholdErrors), nameof(thresholds));
-        }
+        TopologyViewBuilder.ThrowIfInvalid(thresholds);
 
         var now = _time.GetUtcNow();
         var current = BucketIndex(now);
         var first = current - (window.Ticks / _bucketTicks) + 1;
-        var merged = Merge(first, current);
+        var merged = Merge(first, current, current);
 
         var coveredTicks = now.UtcTicks - Math.Max(first * _bucketTicks, _startedTicks);
         // At least a second, so that a snapshot right at start does not divide by (almost) nothing.
         var seconds = Math.Max(coveredTicks, TimeSpan.TicksPerSecond) / (double)TimeSpan.TicksPerSecond;
-
-        var histogram = LatencyHistogram.Create();
-        var edges = new List<EdgeStats>(merged.Count);
-        var nodes = new Dictionary<string, NodeTotals>(StringComparer.Ordinal);
-        foreach (var (key, counts) in merged)
-        {
-            var quantiles = LatencyHistogram.Quantiles(histogram, counts);
-            edges.Add(new EdgeStats(
-                key, counts.Count, counts.Errors, counts.Denied, counts.Count / seconds, Percent(counts.Errors, counts.Count),
-                quantiles?.P50, quantiles?.P95, quantiles?.P99));
-
-            nodes.TryAdd(key.Source, new NodeTotals());
-            if (!nodes.TryGetValue(key.Destination, out var inbound))
-            {
-                nodes[key.Destination] = inbound = new NodeTotals();
-            }
-            inbound.Requests += counts.Count;
-            inbound.Errors += counts.Errors;
-            inbound.Denied += counts.Denied;
-        }
-        edges.Sort(static (a, b) => CompareEdges(a.Key, b.Key));
-
-        var nodeStats = nodes
-            .OrderBy(n => n.Key, StringComparer.Ordinal)
-            .Select(n =>
-            {
-                var (requests, errors, denied) = (n.Value.Requests, n.Value.Errors, n.Value.Denied);
-                var errorPercent = Percent(errors, requests);
-                // A node nobody called in the window (a client, say) has nothing wrong to show.
-                var health = requests == 0 ? NodeHealth.Green : thresholds.Classify(errorPercent);
-                return new NodeStats(n.Key, requests, errors, denied, requests / seconds, errorPercent, health);
-            })
-            .ToList();
-
-        return new TopologyView(now, window, nodeStats, edges);
+        return TopologyViewBuilder.Build(merged, now, window, seconds, thresholds);
     }
 
-    private Dictionary<EdgeKey, EdgeCounts> Merge(long first, long last)
+    /// <summary>
+    /// Each edge's calls in the buckets of the UTC minute starting at <paramref name="minuteStart"/>, sorted by
+    /// edge, to be stored and merged again with <see cref="Rollups.Merge"/>. It holds what has arrived so far:
+    /// calls come in a few seconds late, and later still when a host buffered them, so a minute is best read
+    /// once it is well over. Buckets older than the retention are gone, and so are the minute's calls in them.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="minuteStart"/> is not a whole UTC minute, or the bucket width does not divide a minute.</exception>
+    public IReadOnlyList<EdgeMinute> Minute(DateTimeOffset minuteStart)
+    {
+        if (TimeSpan.TicksPerMinute % _bucketTicks != 0)
+        {
+            throw new ArgumentException(
+                $"Minutes are made of whole buckets, and buckets of {TimeSpan.FromTicks(_bucketTicks)} do not divide a minute.", nameof(minuteStart));
+        }
+        if (minuteStart.UtcTicks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ArgumentException($"A minute must start on a whole UTC minute (was {minuteStart:O}).", nameof(minuteStart));
+        }
+
+        var current = BucketIndex(_time.GetUtcNow());
+        var first = BucketIndex(minuteStart);
+        var last = first + (TimeSpan.TicksPerMinute / _bucketTicks) - 1;
+        // A slot nothing was recorded into since keeps its old slice past the retention: never read one.
+        var oldestKept = current - _buckets.Length + 1;
+        var merged = Merge(Math.Max(first, oldestKept), Math.Min(last, current), current);
+
+        var minute = minuteStart.ToUniversalTime();
+        var minutes = merged
+            .Select(pair => new EdgeMinute(pair.Key, minute, pair.Value.Count, pair.Value.Errors, pair.Value.Denied, pair.Value.Latencies.ToSamples()))
+            .ToList();
+        minutes.Sort(static (a, b) => TopologyViewBuilder.CompareEdges(a.Key, b.Key));
+        return minutes;
+    }
+
+    /// <summary>The edges' counts over buckets <paramref name="first"/> to <paramref name="last"/>, compacting those closed by <paramref name="current"/>.</summary>
+    private Dictionary<EdgeKey, EdgeCounts> Merge(long first, long last, long current)
     {
         var merged = new Dictionary<EdgeKey, EdgeCounts>();
         for (var index = Math.Max(first, 0); index <= last; index++)
@@ -187,7 +184,7 @@ public sealed class TopologyAggregator
                 {
                     continue;
                 }
-                if (index <= last - 2)
+                if (index <= current - 2)
                 {
                     bucket.Compact();
                 }
@@ -217,26 +214,4 @@ public sealed class TopologyAggregator
     }
 
     private long BucketIndex(DateTimeOffset at) => at.UtcTicks / _bucketTicks;
-
-    private static double Percent(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
-
-    private static int CompareEdges(EdgeKey a, EdgeKey b)
-    {
-        var bySource = string.CompareOrdinal(a.Source, b.Source);
-        if (bySource != 0)
-        {
-            return bySource;
-        }
-        var byDestination = string.CompareOrdinal(a.Destination, b.Destination);
-        return byDestination != 0 ? byDestination : string.CompareOrdinal(a.Protocol, b.Protocol);
-    }
-
-    private sealed class NodeTotals
-    {
-        public long Requests { get; set; }
-
-        public long Errors { get; set; }
-
-        public long Denied { get; set; }
-    }
 }
