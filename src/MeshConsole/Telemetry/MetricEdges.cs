@@ -94,17 +94,15 @@ internal static class MetricEdges
 
         var grpc = OtlpAttributes.Read(point.Attributes, "rpc.grpc.status_code");
         var status = OtlpAttributes.Read(point.Attributes, "http.response.status_code");
-        var isError = grpc is not null ? grpc != "0" : status is not null && int.TryParse(status, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) && code >= 500;
-        // An access refusal is its own count (HTTP 403, gRPC PERMISSION_DENIED), not an error.
-        var isDenied = grpc is not null ? grpc == "7" : status == "403";
+        var (isError, isDenied) = OtlpAttributes.Outcome(status, grpc);
         var key = new EdgeKey(source, destination, grpc is not null ? "grpc" : "http");
         var at = DateTimeOffset.FromUnixTimeMilliseconds((long)(point.TimeUnixNano / 1_000_000));
         var count = (long)point.Count;
         try
         {
             var observation = point.BucketCounts.Count == 0
-                ? Observation.CountsOnly(key, at, count, isError && !isDenied ? count : 0, isDenied ? count : 0)
-                : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError && !isDenied ? count : 0, isDenied ? count : 0);
+                ? Observation.CountsOnly(key, at, count, isError ? count : 0, isDenied ? count : 0)
+                : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError ? count : 0, isDenied ? count : 0);
             return observation.Count == count ? (observation, null) : (null, $"count {count} is not the sum of the bucket counts ({observation.Count})");
         }
         catch (ArgumentException ex)

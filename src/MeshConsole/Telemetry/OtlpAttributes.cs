@@ -24,4 +24,18 @@ internal static class OtlpAttributes
 
         return null;
     }
+
+    /// <summary>
+    /// How a call ended, from its HTTP and gRPC status attributes: an error is HTTP 500 and above or a
+    /// gRPC status other than OK; a refusal by access control (HTTP 403, gRPC PERMISSION_DENIED) is
+    /// denied, and not an error.
+    /// </summary>
+    public static (bool Error, bool Denied) Outcome(string? httpStatus, string? grpcStatus)
+    {
+        var denied = grpcStatus is not null ? grpcStatus == "7" : httpStatus == "403";
+        var error = grpcStatus is not null
+            ? grpcStatus != "0"
+            : httpStatus is not null && int.TryParse(httpStatus, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) && code >= 500;
+        return (error && !denied, denied);
+    }
 }

@@ -97,16 +97,14 @@ internal static class SpanEdges
         var grpcCode = OtlpAttributes.Read(span.Attributes, "rpc.grpc.status_code");
         var http = OtlpAttributes.Read(span.Attributes, "http.response.status_code");
         var grpc = grpcCode is not null || OtlpAttributes.Read(span.Attributes, "rpc.system") == "grpc";
-        var isError = span.Status?.Code == Status.Types.StatusCode.Error
-            || (grpcCode is not null && grpcCode != "0")
-            || (http is not null && int.TryParse(http, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code) && code >= 500);
-        var isDenied = grpcCode == "7" || http == "403";
+        var (failed, isDenied) = OtlpAttributes.Outcome(http, grpcCode);
+        var isError = !isDenied && (failed || span.Status?.Code == Status.Types.StatusCode.Error);
         var key = new EdgeKey(source, destination, grpc ? "grpc" : "http");
         var start = DateTimeOffset.FromUnixTimeMilliseconds((long)(span.StartTimeUnixNano / 1_000_000));
         var duration = TimeSpan.FromTicks((long)((span.EndTimeUnixNano - span.StartTimeUnixNano) / 100));
         var summary = new SpanSummary(
             Convert.ToHexStringLower(span.TraceId.Span), Convert.ToHexStringLower(span.SpanId.Span), span.Name, start, duration,
             grpcCode ?? http ?? (span.Status?.Code ?? Status.Types.StatusCode.Unset).ToString(), isError);
-        return new SpanCall(key, client, Observation.Single(key, start + duration, duration, isError && !isDenied, isDenied), summary);
+        return new SpanCall(key, client, Observation.Single(key, start + duration, duration, isError, isDenied), summary);
     }
 }

@@ -51,6 +51,19 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefusedByAccessControl_CountedAsDeniedNotAsErrors()
+    {
+        var export = Export(Point("shop", "vault", status: 200, count: 8), Point("shop", "vault", status: 403, count: 2));
+
+        await PostAsync(export.ToByteArray(), "application/x-protobuf");
+
+        var edge = await EdgeAsync("shop", "vault");
+        Assert.Equal(10, edge.GetProperty("requests").GetInt64());
+        Assert.Equal(2, edge.GetProperty("denied").GetInt64());
+        Assert.Equal(0.0, edge.GetProperty("errorPercent").GetDouble());
+    }
+
+    [Fact]
     public async Task HttpJson_HexIdsAndCamelCase_EdgeAndJsonAnswer()
     {
         var json = JsonFormatter.Default.Format(Export(Point("web", "search", status: 200, count: 4)));
