@@ -24,7 +24,8 @@ public sealed record ShopService(string Name, string Version, IReadOnlyList<stri
     /// <summary>Runs the app on a free loopback port; its calls go to <paramref name="outboundPort"/>, its sidecar.</summary>
     public async Task<WebApplication> StartAsync(int port, int outboundPort)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Nothing to reload: each shop service would otherwise watch the working directory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));

@@ -140,7 +140,9 @@ public sealed class SidecarHost : IAsyncDisposable
 
     private static WebApplicationBuilder Builder(IPAddress listen, int port, Action<ILoggingBuilder> logging, bool http2Detection = true)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Configured by flags alone: no file in the working directory is read or watched (a watcher
+        // per listener would also spend the process's few inotify instances).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         // The sidecar is configured by its flags alone: an appsettings.json that happens to sit in
         // its working directory (an app's own) must not add Kestrel endpoints to its listeners.
         builder.Configuration.Sources.Clear();

@@ -47,7 +47,8 @@ public sealed class EchoApp : IAsyncDisposable
     public static async Task<EchoApp> StartAsync(string name)
     {
         var port = KestrelConsole.FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
+        // No config file watcher: many apps in one test process would run out of inotify instances.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         // The console's appsettings.json sits in this output folder; its endpoints are not ours.
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();

@@ -96,7 +96,7 @@ public sealed class SidecarSafetyTests(MeshFixture mesh) : IClassFixture<MeshFix
         {
             var server = new PushingControlPlane(snapshot);
             var port = KestrelConsole.FreePort();
-            var builder = WebApplication.CreateSlimBuilder();
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
             builder.Configuration.Sources.Clear();
             builder.Logging.ClearProviders();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(port, l => l.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));

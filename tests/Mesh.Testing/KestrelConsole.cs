@@ -8,6 +8,9 @@ namespace Mesh.Testing;
 /// <summary>The console on real Kestrel sockets on loopback: HTTP on one port, the gRPC control plane (h2c) on another.</summary>
 public sealed class KestrelConsole : WebApplicationFactory<Program>
 {
+    private static readonly Lock _issuedGate = new();
+    private static readonly HashSet<int> _issued = [];
+
     private readonly TestDatabase _database;
     private readonly IReadOnlyDictionary<string, string> _settings;
 
@@ -53,10 +56,35 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
     }
 
+    /// <summary>
+    /// A loopback port free now and never handed out before in this process. Taken below Linux's
+    /// ephemeral range (32768–60999): a port the OS picked for us there can be given to one of the
+    /// load tests' outgoing connections before the test binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (_issuedGate)
+        {
+            for (var attempt = 0; attempt < 1000; attempt++)
+            {
+                var port = Random.Shared.Next(20_000, 32_000);
+                if (_issued.Contains(port))
+                    continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+
+                _issued.Add(port);
+                return port;
+            }
+
+            throw new InvalidOperationException("no free loopback port between 20000 and 31999");
+        }
     }
 }

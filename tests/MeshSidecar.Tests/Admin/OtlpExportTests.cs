@@ -57,7 +57,7 @@ public sealed class OtlpExportTests : IDisposable
 
     private async Task<WebApplication> StartCollectorAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         // The test output holds an appsettings.json; this collector is configured here alone.
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
