@@ -50,8 +50,7 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
 
     /// <summary>
     /// The token bucket for the rate in force, rebuilt when the policy or the number of healthy
-    /// instances changes. A token bucket refills in small steps (about every 50 ms) so a burst sees
-    /// the rate, not a once-a-second cliff.
+    /// instances changes.
     /// </summary>
     private Limiter? CurrentLimiter()
     {
@@ -80,6 +79,17 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
             return limiter;
         }
 
+        var built = new Limiter(snapshot, policy, instances, Build(policy, instances));
+        Retire(Interlocked.Exchange(ref _limiter, built));
+        return built;
+    }
+
+    /// <summary>
+    /// The token buckets for one instance's share of the service's rate: refilled in small steps
+    /// (about every 50 ms) so a burst sees the rate, not a once-a-second cliff.
+    /// </summary>
+    internal static PartitionedRateLimiter<string> Build(RateLimitPolicy policy, int instances)
+    {
         var perInstance = (double)policy.TokensPerSecond / instances;
         var tokensPerStep = Math.Max(1, (int)Math.Round(perInstance * 0.05));
         var options = new TokenBucketRateLimiterOptions
@@ -90,10 +100,8 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
             QueueLimit = 0,
             AutoReplenishment = true,
         };
-        var built = new Limiter(snapshot, policy, instances, PartitionedRateLimiter.Create<string, string>(source =>
-            RateLimitPartition.GetTokenBucketLimiter(policy.Scope == RateLimitScope.PerSource ? source : "", _ => options)));
-        Retire(Interlocked.Exchange(ref _limiter, built));
-        return built;
+        return PartitionedRateLimiter.Create<string, string>(source =>
+            RateLimitPartition.GetTokenBucketLimiter(policy.Scope == RateLimitScope.PerSource ? source : "", _ => options));
     }
 
     private void Retire(Limiter? limiter)
