@@ -43,7 +43,8 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
         var timeoutMs = call.RouteTimeoutMs ?? policy.TimeoutMs;
         var whole = Timer(timeoutMs, call, cancellationToken);
         var destination = call.FirstDestination;
-        var tried = new List<DestinationState>();
+        // Only a retry needs to know where earlier attempts went: most calls never allocate it.
+        List<DestinationState>? tried = null;
         for (var attempt = 0; ; attempt++)
         {
             var perTry = Timer(retries?.PerTryTimeoutMs, call, whole?.Token ?? cancellationToken);
@@ -74,10 +75,7 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
 
             perTry?.CancelAfter(Timeout.Infinite);
             if (destination is not null)
-            {
-                tried.Add(destination);
                 outliers.Report(call, destination, failure);
-            }
 
             var retryable = failure is not null && retries is not null && attempt < retries.Attempts && Covers(retries.RetryOn, failure);
             if (retryable && !_budget.TryRetry(retries!.Budget?.Percent ?? 20, retries.Budget?.MinRetriesPerSecond ?? 3))
@@ -98,7 +96,9 @@ internal sealed class AttemptHandler(HttpMessageHandler inner, OutlierDetector o
 
             response?.Dispose();
             metrics.Retry(call.Service.Name, call.Route, failure!);
-            destination = call.NextDestination(tried, outliers.IsEjected) ?? destination;
+            if (destination is not null)
+                (tried ??= []).Add(destination);
+            destination = call.NextDestination(tried ?? [], outliers.IsEjected) ?? destination;
             if (destination is not null)
                 request.RequestUri = new Uri(destination.Model.Config.Address.TrimEnd('/') + request.RequestUri!.PathAndQuery);
             try
