@@ -28,6 +28,26 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         (await db.MeshState.AsNoTracking().SingleAsync(ct).ConfigureAwait(false)).LatestRevision;
 
     /// <summary>
+    /// Every document together with the revision they are the state of. The revision is read
+    /// before and after the documents and the read repeats until both agree, so a commit landing
+    /// in between can never label older content with its newer number.
+    /// </summary>
+    public async Task<ConfigSnapshot> ReadSnapshotAsync(CancellationToken ct = default)
+    {
+        const int attempts = 10;
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await LatestRevisionAsync(ct).ConfigureAwait(false);
+            var documents = await ListAsync(ct: ct).ConfigureAwait(false);
+            var after = await LatestRevisionAsync(ct).ConfigureAwait(false);
+            if (before == after)
+                return new ConfigSnapshot(after, documents);
+            if (attempt == attempts)
+                throw new InvalidOperationException($"The configuration changed during each of {attempts} reads; try again.");
+        }
+    }
+
+    /// <summary>
     /// Creates or replaces a document. <paramref name="expectedVersion"/> is the version the writer
     /// saw (0: it saw none); any other current version is a conflict, never a lost update.
     /// </summary>

@@ -131,6 +131,30 @@ public abstract class ConfigStoreSuite(string provider) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadSnapshotAsync_DuringWrites_RevisionMatchesTheDocumentsRead()
+    {
+        // Each revision creates one service, so a consistent snapshot holds exactly as many
+        // documents as its revision number.
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+                await PutServiceAsync($"svc-{i}", "team", 0);
+        });
+        var reads = 0;
+        while (!writing.IsCompleted || reads == 0)
+        {
+            var snapshot = await UseStoreAsync(s => s.ReadSnapshotAsync());
+            Assert.Equal(snapshot.Revision, snapshot.Documents.Count);
+            reads++;
+        }
+
+        await writing;
+        var last = await UseStoreAsync(s => s.ReadSnapshotAsync());
+        Assert.Equal(40, last.Revision);
+        Assert.Equal(40, last.Documents.Count);
+    }
+
+    [Fact]
     public async Task DeleteAsync_ServiceWithPolicies_ConflictNamingThem()
     {
         await PutServiceAsync("orders", "team", 0);

@@ -123,13 +123,10 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     {
         await using var scope = _scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<ConfigStore>();
-        var documents = await store.ListAsync(ct: ct).ConfigureAwait(false);
-        // Read after the documents: the label may run ahead of the content, never behind; the
-        // commit that ran ahead triggers another compile.
-        var revision = await store.LatestRevisionAsync(ct).ConfigureAwait(false);
+        var config = await store.ReadSnapshotAsync(ct).ConfigureAwait(false);
         return SnapshotCompiler.Compile(
-            revision,
-            documents.Select(d => new SnapshotDocument(d.Kind, d.Target, d.Spec)).ToList(),
+            config.Revision,
+            config.Documents.Select(d => new SnapshotDocument(d.Kind, d.Target, d.Spec)).ToList(),
             await _registry.EndpointsAsync(ct).ConfigureAwait(false));
     }
 
