@@ -33,7 +33,66 @@ public static class Rollups
             }
             total.Add(minute);
         }
-        return TopologyViewBuilder.Build(merged, end, window, window.TotalSeconds, thresholds);
+        var summaries = merged.ToDictionary(pair => pair.Key, pair => pair.Value.ToSummary());
+        return TopologyViewBuilder.Build(summaries, new Dictionary<EdgeKey, EdgeSummary>(), end, window, window.TotalSeconds, thresholds);
+    }
+
+    /// <summary>
+    /// The calls of the edges <paramref name="include"/> selects, summed, over <paramref name="window"/> up to
+    /// <paramref name="end"/> (both whole minutes), from <paramref name="minutes"/> (as for <see cref="Merge"/>), in
+    /// steps of the fewest whole minutes that make at most <paramref name="maxPoints"/> of them, oldest first. The
+    /// steps cover the whole window, steps with no call included, and end at <paramref name="end"/>; the oldest one
+    /// is narrower when the step does not divide the window. Minutes outside the window are left out. P95 comes
+    /// from the merged latencies as in a view, so the minutes of a span of whole minutes give the series
+    /// <see cref="TopologyAggregator.Series"/> gave live, in steps of the same whole minutes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is not a positive whole number of minutes, or <paramref name="maxPoints"/> is below 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="end"/> is not a whole UTC minute, or a minute's counts are inconsistent.</exception>
+    public static IReadOnlyList<SeriesPoint> Series(
+        IEnumerable<EdgeMinute> minutes, DateTimeOffset end, TimeSpan window, Func<EdgeKey, bool> include, int maxPoints = 60)
+    {
+        ArgumentNullException.ThrowIfNull(minutes);
+        ArgumentNullException.ThrowIfNull(include);
+        if (window <= TimeSpan.Zero || window.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), window, "A window must be a positive whole number of minutes.");
+        }
+        if (end.UtcTicks % TimeSpan.TicksPerMinute != 0)
+        {
+            throw new ArgumentException($"The end must be a whole UTC minute (was {end:O}).", nameof(end));
+        }
+        var units = (int)Math.Min(window.Ticks / TimeSpan.TicksPerMinute, int.MaxValue);
+        var (step, count) = SeriesPoint.Steps(units, maxPoints);
+
+        var start = end.ToUniversalTime() - window;
+        var totals = new EdgeCounts[count];
+        for (var i = 0; i < count; i++)
+        {
+            totals[i] = new EdgeCounts();
+        }
+        foreach (var minute in minutes)
+        {
+            ArgumentNullException.ThrowIfNull(minute, nameof(minutes));
+            if (Problem(minute) is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(minutes));
+            }
+            var offset = Math.Floor((minute.Minute - start).TotalMinutes);
+            if (offset >= 0 && offset < units && include(minute.Key))
+            {
+                // Steps are counted back from the end: the oldest takes what is left over.
+                totals[count - 1 - ((units - 1 - (int)offset) / step)].Add(minute);
+            }
+        }
+
+        var points = new SeriesPoint[count];
+        for (var i = 0; i < count; i++)
+        {
+            var stepEnd = units - ((count - 1 - i) * step);
+            var stepStart = Math.Max(stepEnd - step, 0);
+            points[i] = SeriesPoint.From(start + TimeSpan.FromMinutes(stepStart), TimeSpan.FromMinutes(stepEnd - stepStart), totals[i].ToSummary());
+        }
+        return points;
     }
 
     // Minutes come back from storage: check what the live path checks on the way in (see Observation).

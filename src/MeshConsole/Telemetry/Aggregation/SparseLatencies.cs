@@ -1,5 +1,3 @@
-using HdrHistogram;
-
 namespace MeshConsole.Telemetry.Aggregation;
 
 /// <summary>
@@ -36,31 +34,20 @@ internal sealed class SparseLatencies
         }
     }
 
-    public void RecordInto(LongHistogram histogram)
+    /// <summary>Adds the calls per value to <paramref name="target"/>, times <paramref name="sign"/> (-1 takes them away).</summary>
+    public void AddTo(Dictionary<int, long> target, long sign)
     {
         for (var i = 0; i < _values.Length; i++)
         {
-            histogram.RecordValueWithCount(_values[i], _counts[i]);
+            target[_values[i]] = target.GetValueOrDefault(_values[i]) + (sign * _counts[i]);
         }
         if (_open is not null)
         {
             foreach (var (micros, count) in _open)
             {
-                histogram.RecordValueWithCount(micros, count);
+                target[micros] = target.GetValueOrDefault(micros) + (sign * count);
             }
         }
-    }
-
-    /// <summary>The calls per value, ascending and distinct (compacts first).</summary>
-    public LatencySample[] ToSamples()
-    {
-        Compact();
-        var samples = new LatencySample[_values.Length];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = new LatencySample(TimeSpan.FromMicroseconds(_values[i]), _counts[i]);
-        }
-        return samples;
     }
 
     public void Compact()

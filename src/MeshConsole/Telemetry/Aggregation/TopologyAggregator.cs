@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace MeshConsole.Telemetry.Aggregation;
 
 /// <summary>
@@ -5,9 +7,15 @@ namespace MeshConsole.Telemetry.Aggregation;
 /// (10 s by default) kept in a ring one hour long; a window merges the buckets inside it,
 /// so data leaves a window one bucket at a time. Many writers may <see cref="Record"/> at once — each takes
 /// only the lock of the bucket it writes — and readers take immutable <see cref="Snapshot(TimeSpan)"/>s.
+/// Each window read keeps the merge of its closed buckets (<see cref="ClosedWindow"/>) for the next read, so
+/// that a page polling every few seconds costs the open buckets and a bucket's worth of sliding, not the window.
 /// </summary>
-public sealed class TopologyAggregator
+public sealed partial class TopologyAggregator
 {
+    // Caches kept at most: the windows the console serves (AggregationWindows.All) and a few more. A read of
+    // any further window merges its closed buckets afresh, as every read did before caches.
+    private const int MaxCachedWindows = 8;
+
     private static readonly Func<EdgeKey, bool> _tracked = static _ => true;
 
     private readonly TimeProvider _time;
@@ -17,7 +25,11 @@ public sealed class TopologyAggregator
     private readonly TimeBucket[] _buckets;
     private readonly BoundedEdgeMap<bool> _edges;
     private readonly long _startedTicks;
+    private readonly ConcurrentDictionary<long, ClosedWindow> _closed = new();
+    private readonly Func<long, Dictionary<EdgeKey, EdgeCounts>?> _seal;
     private long _droppedLate;
+    // Calls recorded into sealed buckets: a read whose cache saw the same count knows no cached bucket changed.
+    private long _lateWrites;
 
     public TopologyAggregator(TimeProvider timeProvider, TopologyAggregatorOptions? options = null)
     {
@@ -42,6 +54,7 @@ public sealed class TopologyAggregator
         }
         _edges = new BoundedEdgeMap<bool>(options.MaxEdges);
         _startedTicks = timeProvider.GetUtcNow().UtcTicks;
+        _seal = Seal;
     }
 
     /// <summary>Observations refused because their edge was new and <see cref="TopologyAggregatorOptions.MaxEdges"/> edges were already kept.</summary>
@@ -83,6 +96,7 @@ public sealed class TopologyAggregator
 
         var bucket = _buckets[index % _buckets.Length];
         var opened = false;
+        bool late;
         lock (bucket.Gate)
         {
             if (bucket.Index > index)
@@ -96,7 +110,12 @@ public sealed class TopologyAggregator
                 bucket.Reset(index);
                 opened = true;
             }
-            bucket.Add(observation);
+            late = bucket.Add(observation);
+        }
+        if (late)
+        {
+            // After the add, so that a read that sees the new count finds the calls in the bucket.
+            Interlocked.Increment(ref _lateWrites);
         }
         if (opened)
         {
@@ -118,22 +137,42 @@ public sealed class TopologyAggregator
     public TopologyView Snapshot(TimeSpan window, HealthThresholds thresholds)
     {
         ArgumentNullException.ThrowIfNull(thresholds);
-        if (window <= TimeSpan.Zero || window.Ticks > _retentionTicks || window.Ticks % _bucketTicks != 0)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(window), window, $"A window must be a whole number of {TimeSpan.FromTicks(_bucketTicks)} buckets, at most {TimeSpan.FromTicks(_retentionTicks)}.");
-        }
+        var buckets = WindowBuckets(window);
         TopologyViewBuilder.ThrowIfInvalid(thresholds);
 
         var now = _time.GetUtcNow();
         var current = BucketIndex(now);
-        var first = current - (window.Ticks / _bucketTicks) + 1;
-        var merged = Merge(first, current, current);
-
+        var first = Math.Max(current - buckets + 1, 0);
         var coveredTicks = now.UtcTicks - Math.Max(first * _bucketTicks, _startedTicks);
         // At least a second, so that a snapshot right at start does not divide by (almost) nothing.
         var seconds = Math.Max(coveredTicks, TimeSpan.TicksPerSecond) / (double)TimeSpan.TicksPerSecond;
-        return TopologyViewBuilder.Build(merged, now, window, seconds, thresholds);
+
+        // Two buckets back and older only stragglers still reach (see Record): those are the cached part.
+        var lastClosed = current - 2;
+        var closed = _closed.TryGetValue(buckets, out var cached) ? cached
+            : _closed.Count < MaxCachedWindows ? _closed.GetOrAdd(buckets, static n => new ClosedWindow((int)n))
+            : new ClosedWindow(buckets);
+        lock (closed.Gate)
+        {
+            // Read before any bucket is sealed again: a late call counted after this is in the next read.
+            var lateWrites = Interlocked.Read(ref _lateWrites);
+            closed.Update(first, lastClosed, lateWrites, _seal);
+            var open = new Dictionary<EdgeKey, EdgeTally>();
+            for (var index = Math.Max(first, lastClosed + 1); index <= current; index++)
+            {
+                var bucket = _buckets[index % _buckets.Length];
+                lock (bucket.Gate)
+                {
+                    // A slot that still holds an older slice (nothing was recorded since) is not part of the window.
+                    if (bucket.Index == index)
+                    {
+                        bucket.AddTo(open);
+                    }
+                }
+            }
+            var openEdges = open.ToDictionary(pair => pair.Key, pair => pair.Value.ToSummary());
+            return TopologyViewBuilder.Build(closed.Edges, openEdges, now, window, seconds, thresholds);
+        }
     }
 
     /// <summary>
@@ -164,16 +203,17 @@ public sealed class TopologyAggregator
 
         var minute = minuteStart.ToUniversalTime();
         var minutes = merged
-            .Select(pair => new EdgeMinute(pair.Key, minute, pair.Value.Count, pair.Value.Errors, pair.Value.Denied, pair.Value.Latencies.ToSamples()))
+            .Select(pair => (pair.Key, Summary: pair.Value.ToSummary()))
+            .Select(edge => new EdgeMinute(edge.Key, minute, edge.Summary.Count, edge.Summary.Errors, edge.Summary.Denied, edge.Summary.Latencies.ToSamples()))
             .ToList();
         minutes.Sort(static (a, b) => TopologyViewBuilder.CompareEdges(a.Key, b.Key));
         return minutes;
     }
 
-    /// <summary>The edges' counts over buckets <paramref name="first"/> to <paramref name="last"/>, compacting those closed by <paramref name="current"/>.</summary>
-    private Dictionary<EdgeKey, EdgeCounts> Merge(long first, long last, long current)
+    /// <summary>The edges' calls over buckets <paramref name="first"/> to <paramref name="last"/>, compacting those closed by <paramref name="current"/>.</summary>
+    private Dictionary<EdgeKey, EdgeTally> Merge(long first, long last, long current)
     {
-        var merged = new Dictionary<EdgeKey, EdgeCounts>();
+        var merged = new Dictionary<EdgeKey, EdgeTally>();
         for (var index = Math.Max(first, 0); index <= last; index++)
         {
             var bucket = _buckets[index % _buckets.Length];
@@ -188,17 +228,35 @@ public sealed class TopologyAggregator
                 {
                     bucket.Compact();
                 }
-                foreach (var (key, counts) in bucket.Edges)
-                {
-                    if (!merged.TryGetValue(key, out var total))
-                    {
-                        merged[key] = total = new EdgeCounts();
-                    }
-                    total.Merge(counts);
-                }
+                bucket.AddTo(merged);
             }
         }
         return merged;
+    }
+
+    /// <summary>
+    /// Seals bucket <paramref name="index"/> for a window's cache, folding in its late calls, and returns its
+    /// calls; null when its slot already holds a later slice (it is past the retention). A slot still holding an
+    /// older slice — nothing was recorded for this one yet — is taken for it, empty and sealed, so that a call
+    /// still to come for it counts as late and is seen by the next read.
+    /// </summary>
+    private Dictionary<EdgeKey, EdgeCounts>? Seal(long index)
+    {
+        var bucket = _buckets[index % _buckets.Length];
+        lock (bucket.Gate)
+        {
+            if (bucket.Index > index)
+            {
+                return null;
+            }
+            if (bucket.Index < index)
+            {
+                bucket.Reset(index);
+            }
+            bucket.Seal();
+            bucket.FoldLate();
+            return bucket.Edges;
+        }
     }
 
     private void Compact(long index)
@@ -211,6 +269,17 @@ public sealed class TopologyAggregator
                 bucket.Compact();
             }
         }
+    }
+
+    /// <summary>The buckets in <paramref name="window"/>, which must be a whole number of them up to the retention.</summary>
+    private int WindowBuckets(TimeSpan window)
+    {
+        if (window <= TimeSpan.Zero || window.Ticks > _retentionTicks || window.Ticks % _bucketTicks != 0)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(window), window, $"A window must be a whole number of {TimeSpan.FromTicks(_bucketTicks)} buckets, at most {TimeSpan.FromTicks(_retentionTicks)}.");
+        }
+        return (int)(window.Ticks / _bucketTicks);
     }
 
     private long BucketIndex(DateTimeOffset at) => at.UtcTicks / _bucketTicks;

@@ -16,28 +16,26 @@ internal static class TopologyViewBuilder
         }
     }
 
-    /// <summary>The view of <paramref name="merged"/>; rates are per second of <paramref name="seconds"/>.</summary>
+    /// <summary>
+    /// The view of each edge's calls in <paramref name="closed"/> and <paramref name="open"/> together (either may
+    /// lack an edge); rates are per second of <paramref name="seconds"/>. Neither is changed.
+    /// </summary>
     public static TopologyView Build(
-        IReadOnlyDictionary<EdgeKey, EdgeCounts> merged, DateTimeOffset at, TimeSpan window, double seconds, HealthThresholds thresholds)
+        IReadOnlyDictionary<EdgeKey, EdgeSummary> closed, IReadOnlyDictionary<EdgeKey, EdgeSummary> open,
+        DateTimeOffset at, TimeSpan window, double seconds, HealthThresholds thresholds)
     {
-        var histogram = LatencyHistogram.Create();
-        var edges = new List<EdgeStats>(merged.Count);
+        var edges = new List<EdgeStats>(closed.Count + open.Count);
         var nodes = new Dictionary<string, NodeTotals>(StringComparer.Ordinal);
-        foreach (var (key, counts) in merged)
+        foreach (var (key, summary) in closed)
         {
-            var quantiles = LatencyHistogram.Quantiles(histogram, counts);
-            edges.Add(new EdgeStats(
-                key, counts.Count, counts.Errors, counts.Denied, counts.Count / seconds, Percent(counts.Errors, counts.Count),
-                quantiles?.P50, quantiles?.P95, quantiles?.P99));
-
-            nodes.TryAdd(key.Source, new NodeTotals());
-            if (!nodes.TryGetValue(key.Destination, out var inbound))
+            Add(edges, nodes, key, summary, open.TryGetValue(key, out var fresh) ? fresh : null, seconds);
+        }
+        foreach (var (key, summary) in open)
+        {
+            if (!closed.ContainsKey(key))
             {
-                nodes[key.Destination] = inbound = new NodeTotals();
+                Add(edges, nodes, key, summary, null, seconds);
             }
-            inbound.Requests += counts.Count;
-            inbound.Errors += counts.Errors;
-            inbound.Denied += counts.Denied;
         }
         edges.Sort(static (a, b) => CompareEdges(a.Key, b.Key));
 
@@ -56,6 +54,25 @@ internal static class TopologyViewBuilder
         return new TopologyView(at, window, nodeStats, edges);
     }
 
+    private static void Add(
+        List<EdgeStats> edges, Dictionary<string, NodeTotals> nodes, EdgeKey key, EdgeSummary summary, EdgeSummary? more, double seconds)
+    {
+        var (count, errors, denied) = (summary.Count + (more?.Count ?? 0), summary.Errors + (more?.Errors ?? 0), summary.Denied + (more?.Denied ?? 0));
+        var quantiles = LatencyHistogram.Quantiles(summary.Latencies, more?.Latencies ?? LatencyDistribution.Empty);
+        edges.Add(new EdgeStats(
+            key, count, errors, denied, count / seconds, Percent(errors, count),
+            quantiles?.P50, quantiles?.P95, quantiles?.P99));
+
+        nodes.TryAdd(key.Source, new NodeTotals());
+        if (!nodes.TryGetValue(key.Destination, out var inbound))
+        {
+            nodes[key.Destination] = inbound = new NodeTotals();
+        }
+        inbound.Requests += count;
+        inbound.Errors += errors;
+        inbound.Denied += denied;
+    }
+
     /// <summary>Source, then destination, then protocol, ordinally: the order of a view's edges.</summary>
     public static int CompareEdges(EdgeKey a, EdgeKey b)
     {
@@ -68,7 +85,7 @@ internal static class TopologyViewBuilder
         return byDestination != 0 ? byDestination : string.CompareOrdinal(a.Protocol, b.Protocol);
     }
 
-    private static double Percent(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
+    public static double Percent(long part, long whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
     private sealed class NodeTotals
     {
