@@ -15,17 +15,21 @@ public sealed class ConsoleProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly StringBuilder _output = new();
 
-    private ConsoleProcess(Process process, string dataDirectory, Uri address, Uri controlPlane)
+    private ConsoleProcess(Process process, string dataDirectory, Uri address, Uri controlPlane, Uri otlpGrpc)
     {
         _process = process;
         _dataDirectory = dataDirectory;
         Address = address;
         ControlPlane = controlPlane;
+        OtlpGrpc = otlpGrpc;
     }
 
     public Uri Address { get; }
 
     public Uri ControlPlane { get; }
+
+    /// <summary>The OTLP gRPC receiver (h2c).</summary>
+    public Uri OtlpGrpc { get; }
 
     public string Output
     {
@@ -41,6 +45,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
         var controlPlane = new Uri($"http://127.0.0.1:{FreePort()}");
+        var otlpGrpc = new Uri($"http://127.0.0.1:{FreePort()}");
         var dataDirectory = Directory.CreateTempSubdirectory("mesh-browser-").FullName;
         var assembly = ConsoleAssembly();
         var start = new ProcessStartInfo("dotnet", [assembly])
@@ -53,13 +58,13 @@ public sealed class ConsoleProcess : IAsyncDisposable
         };
         start.Environment["Kestrel__Endpoints__Http__Url"] = address.ToString().TrimEnd('/');
         start.Environment["Kestrel__Endpoints__ControlPlane__Url"] = controlPlane.ToString().TrimEnd('/');
-        start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Kestrel__Endpoints__OtlpGrpc__Url"] = otlpGrpc.ToString().TrimEnd('/');
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
-        var console = new ConsoleProcess(process, dataDirectory, address, controlPlane);
+        var console = new ConsoleProcess(process, dataDirectory, address, controlPlane, otlpGrpc);
         process.OutputDataReceived += (_, e) => console.Append(e.Data);
         process.ErrorDataReceived += (_, e) => console.Append(e.Data);
         process.BeginOutputReadLine();
@@ -114,9 +119,11 @@ public sealed class ConsoleProcess : IAsyncDisposable
         throw new TimeoutException($"the console did not become healthy:\n{Output}");
     }
 
-    private static string ConsoleAssembly()
+    private static string ConsoleAssembly() => BuildOutput("MeshConsole", "MeshConsole.dll");
+
+    /// <summary>A file of a project's build output, which sits beside ours: same configuration, same framework.</summary>
+    public static string BuildOutput(string project, string file)
     {
-        // The console's build output sits beside ours: same configuration, same framework.
         var ours = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = ours.Name;
         var configuration = ours.Parent!.Name;
@@ -124,8 +131,8 @@ public sealed class ConsoleProcess : IAsyncDisposable
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "MeshConsole.sln")))
             root = root.Parent;
         var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("MeshConsole.sln not found above the tests"),
-            "src", "MeshConsole", "bin", configuration, framework, "MeshConsole.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("build the console first", path);
+            "src", project, "bin", configuration, framework, file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build {project} first", path);
     }
 
     public static int FreePort()

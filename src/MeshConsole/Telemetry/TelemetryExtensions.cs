@@ -1,7 +1,7 @@
 using System.Globalization;
-using Mesh.Store;
 using MeshConsole.ControlPlane;
 using MeshConsole.Telemetry.Aggregation;
+using MeshConsole.Topology;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +43,7 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton<OtlpMetricsReceiver>();
         builder.Services.AddSingleton<OtlpTraceReceiver>();
         builder.Services.AddHostedService<RollupWriter>();
+        builder.Services.AddSingleton<TopologyReader>();
         return builder;
     }
 
@@ -67,28 +68,21 @@ internal static class TelemetryExtensions
         return app;
     }
 
-    private static async Task<IResult> Topology(
-        string? window, string? at, TopologyAggregator aggregator, SidecarRegistry registry, RollupStore rollups,
-        IOptions<TopologyOptions> options, CancellationToken ct)
+    private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SidecarRegistry registry, CancellationToken ct)
     {
         var span = AggregationWindows.FiveMinutes;
         if (window is not null && !AggregationWindows.TryParse(window, out span))
             return ApiProblem("window", $"\"{window}\" is not one of {string.Join(", ", AggregationWindows.All.Select(AggregationWindows.Format))}");
 
-        TopologyView view;
-        if (at is null)
-            view = aggregator.Snapshot(span);
-        else if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var moment))
-            return ApiProblem("at", $"\"{at}\" is not a time such as 2026-11-24T10:00:00Z");
-        else
+        DateTimeOffset? moment = null;
+        if (at is not null)
         {
-            // A replay ends at the start of the minute named: rollups hold whole minutes.
-            var end = RollupWriter.MinuteOf(moment);
-            var rows = await rollups.ReadAsync((end - span).ToUnixTimeSeconds(), end.ToUnixTimeSeconds(), ct).ConfigureAwait(false);
-            var thresholds = new HealthThresholds(options.Value.AmberErrorPercent, options.Value.RedErrorPercent);
-            view = Rollups.Merge(RollupWriter.Read(rows), end, span, thresholds);
+            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                return ApiProblem("at", $"\"{at}\" is not a time such as 2026-11-24T10:00:00Z");
+            moment = parsed;
         }
 
+        var view = await reader.ReadAsync(span, moment, ct).ConfigureAwait(false);
         var instances = at is null
             ? registry.Connected().GroupBy(s => s.Hello.Service, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
             : [];
