@@ -18,8 +18,9 @@ public sealed partial class TopologyPage
     private TopologyDisplay _display = new();
     private TimeSpan _window = AggregationWindows.FiveMinutes;
     private bool _replay;
-    // Rollups are written for the minute before last: the last whole minute stored is two minutes ago.
-    private int _minutesAgo = 2;
+    // Whole minutes before the current one at which a replay ends; the minute before that (the minute
+    // before last) is the latest the rollup writer has stored.
+    private int _minutesAgo = 1;
     private DateTimeOffset _replayEnd;
     private TopologyView? _view;
     private SelectableModel? _selected;
@@ -122,16 +123,18 @@ public sealed partial class TopologyPage
     private async Task ReplayChangedAsync(bool replay)
     {
         _replay = replay;
-        _replayEnd = Time.GetUtcNow().AddMinutes(-_minutesAgo);
+        _replayEnd = ReplayEndOf(_minutesAgo);
         await RefreshAsync();
     }
 
     private async Task MinutesAgoChangedAsync(int minutesAgo)
     {
         _minutesAgo = minutesAgo;
-        _replayEnd = Time.GetUtcNow().AddMinutes(-minutesAgo);
+        _replayEnd = ReplayEndOf(minutesAgo);
         await RefreshAsync();
     }
+
+    private DateTimeOffset ReplayEndOf(int minutesAgo) => Telemetry.RollupWriter.MinuteOf(Time.GetUtcNow()).AddMinutes(-minutesAgo);
 
     private void FilterChanged(string? filter) => Show(_display with { Filter = filter ?? "" });
 

@@ -90,6 +90,34 @@ public sealed class TopologyPageTests : PageTestContext
     }
 
     [Fact]
+    public async Task Replay_ShowsTheStoredMinutesInsteadOfLiveTraffic()
+    {
+        AddTopology();
+        Record("frontend", "orders", calls: 30);
+        // Two minutes ago, "orders" called "ledger": a minute the rollup writer stored.
+        var minute = new DateTimeOffset(2026, 11, 25, 11, 58, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        await using (var db = Database.CreateContext())
+        {
+            await new RollupStore(db).WriteAsync(minute, "replica-a",
+            [
+                new Mesh.Store.Entities.TopologyRollup
+                {
+                    Minute = minute, Replica = "replica-a", Source = "orders", Destination = "ledger", Protocol = "http",
+                    Requests = 120, Errors = 60, Denied = 0, Latencies = "[[8000,120]]",
+                },
+            ]);
+        }
+        var page = Render<TopologyPage>();
+
+        page.Find("input[data-testid=replay], [data-testid=replay] input").Change(true);
+
+        page.WaitForAssertion(() => Assert.Equal("red", page.Find("[data-service=ledger]").GetAttribute("data-health")), TimeSpan.FromSeconds(5));
+        // The live calls into orders are not in the replayed window: it shows idle, its edge drawn grey.
+        Assert.Equal("idle", page.Find("[data-service=orders]").GetAttribute("data-health"));
+        Assert.Contains("Ending 11:59", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dispose_StopsListeningToTheDiagram()
     {
         AddTopology();
