@@ -4,6 +4,7 @@ using Mesh.Testing;
 using MeshSidecar.Configuration;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -85,6 +86,43 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
         var edge = await EdgeAsync(app, "gateway", e => e.GetProperty("requests").GetInt64() >= 3);
         Assert.Equal(3, edge.GetProperty("requests").GetInt64());
         Assert.InRange(edge.GetProperty("errorPercent").GetDouble(), 33.3, 33.4);
+    }
+
+    [Theory]
+    [InlineData(OtlpExportProtocol.Grpc)]
+    [InlineData(OtlpExportProtocol.HttpProtobuf)]
+    public async Task OpenTelemetrySdkMetrics_DefaultCumulativeTemporality_EachCallCountedOnce(OtlpExportProtocol protocol)
+    {
+        var app = protocol == OtlpExportProtocol.Grpc ? "kiosk-g" : "kiosk-h";
+        using var meter = new System.Diagnostics.Metrics.Meter($"test.{app}");
+        var duration = meter.CreateHistogram<double>("http.client.request.duration", "s");
+        var endpoint = protocol == OtlpExportProtocol.Grpc ? mesh.Console.OtlpGrpcAddress : new Uri(mesh.Console.OtlpHttpAddress, "v1/metrics");
+        using (var metrics = OpenTelemetry.Sdk.CreateMeterProviderBuilder()
+            .AddMeter(meter.Name)
+            .ConfigureResource(resource => resource.AddService(app))
+            .AddOtlpExporter((otlp, reader) =>
+            {
+                otlp.Endpoint = endpoint;
+                otlp.Protocol = protocol;
+                // The SDK's default, spelled out: every export repeats the totals since the start.
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+            })
+            .Build())
+        {
+            Record(5);
+            Assert.True(metrics.ForceFlush(10_000));
+            Record(7);
+            Assert.True(metrics.ForceFlush(10_000));
+        }
+
+        var edge = await EdgeAsync(app, "gateway", e => e.GetProperty("requests").GetInt64() >= 12);
+        Assert.Equal(12, edge.GetProperty("requests").GetInt64());
+
+        void Record(int calls)
+        {
+            for (var i = 0; i < calls; i++)
+                duration.Record(0.02, new("server.address", "gateway"), new("http.response.status_code", 200));
+        }
     }
 
     [Fact]

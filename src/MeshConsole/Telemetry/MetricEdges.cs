@@ -6,7 +6,8 @@ namespace MeshConsole.Telemetry;
 /// <summary>
 /// Reads edges out of OTLP metrics: the sidecars' <c>http.client.request.duration</c> histograms
 /// (one per caller, destination, route and status, unsampled: every call counts once, on the
-/// caller's side). Other metrics are not about edges and pass untouched. A point that claims to be
+/// caller's side), delta or cumulative (see <see cref="CumulativeStreams"/>). Other metrics are not
+/// about edges and pass untouched. A point that claims to be
 /// an edge but cannot be read is rejected with its reason, for the export's partial success.
 /// </summary>
 internal static class MetricEdges
@@ -14,8 +15,9 @@ internal static class MetricEdges
     public const string ClientDuration = "http.client.request.duration";
 
     /// <summary>The observations in a request, and how many points were refused and why (the first reason).</summary>
-    public static (List<Observation> Observations, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources)
+    public static (List<Observation> Observations, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources, CumulativeStreams cumulative)
     {
+        ArgumentNullException.ThrowIfNull(cumulative);
         var observations = new List<Observation>();
         long rejected = 0;
         string? error = null;
@@ -43,16 +45,26 @@ internal static class MetricEdges
                                 _ => metric.Summary.DataPoints.Count,
                             }, $"{at}: {ClientDuration} must be an explicit-bucket histogram");
                         }
-                        else if (metric.Histogram.AggregationTemporality != AggregationTemporality.Delta)
+                        else if (metric.Histogram.AggregationTemporality is not (AggregationTemporality.Delta or AggregationTemporality.Cumulative))
                         {
-                            Reject(metric.Histogram.DataPoints.Count,
-                                $"{at}.histogram.aggregationTemporality: only delta is read (set the exporter's temporality preference to delta)");
+                            Reject(metric.Histogram.DataPoints.Count, $"{at}.histogram.aggregationTemporality: must be delta or cumulative");
                         }
                         else
                         {
+                            var isCumulative = metric.Histogram.AggregationTemporality == AggregationTemporality.Cumulative;
                             for (var p = 0; p < metric.Histogram.DataPoints.Count; p++)
                             {
-                                var (observation, reason) = Edge(metric.Histogram.DataPoints[p], service);
+                                var point = metric.Histogram.DataPoints[p];
+                                if (isCumulative)
+                                {
+                                    // One stream per resource, scope, metric and attribute set, as the SDK keeps them.
+                                    var stream = $"{resource.Resource?.Attributes}|{scope.Scope?.Name}|{metric.Name}|{point.Attributes}";
+                                    if (cumulative.Delta(stream, point) is not { } delta)
+                                        continue;
+                                    point = delta;
+                                }
+
+                                var (observation, reason) = Edge(point, service);
                                 if (observation is not null)
                                     observations.Add(observation);
                                 else if (reason is not null)

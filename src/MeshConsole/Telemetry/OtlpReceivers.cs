@@ -10,7 +10,7 @@ namespace MeshConsole.Telemetry;
 /// OpenTelemetry SDK or Collector. Points that describe an edge but cannot be read are reported
 /// through the export's partial success; the rest of the export is kept.
 /// </summary>
-internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest) : MetricsService.MetricsServiceBase
+internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest, CumulativeStreams cumulative) : MetricsService.MetricsServiceBase
 {
     public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
@@ -23,7 +23,7 @@ internal sealed class OtlpMetricsReceiver(TelemetryIngest ingest) : MetricsServi
     /// <summary>Reads and queues an export; null when the queue is full.</summary>
     public ExportMetricsServiceResponse? Accept(ExportMetricsServiceRequest request)
     {
-        var (observations, rejected, error) = MetricEdges.Read(request.ResourceMetrics);
+        var (observations, rejected, error) = MetricEdges.Read(request.ResourceMetrics, cumulative);
         if (!ingest.TryEnqueue(new IngestBatch(observations, [])))
             return null;
         var response = new ExportMetricsServiceResponse();

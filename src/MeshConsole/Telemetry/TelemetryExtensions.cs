@@ -40,6 +40,9 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TelemetryIngest>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
+        // The process's start, not the first export's: a stream that began in between is counted whole.
+        builder.Services.AddSingleton(services => new CumulativeStreams(
+            services.GetRequiredService<TimeProvider>(), System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()));
         builder.Services.AddSingleton<OtlpMetricsReceiver>();
         builder.Services.AddSingleton<OtlpTraceReceiver>();
         builder.Services.AddHostedService<RollupWriter>();

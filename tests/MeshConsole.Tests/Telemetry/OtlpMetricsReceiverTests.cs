@@ -87,17 +87,50 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CumulativeHistogram_RejectedThroughPartialSuccess_NamingTheField()
+    public async Task CumulativeHistogram_StreamOlderThanTheConsole_FirstPointIsABaselineThenDeltasCount()
+    {
+        var started = DateTimeOffset.UtcNow.AddHours(-1);
+
+        var first = await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 5), started).ToByteArray(), "application/x-protobuf");
+        await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 12), started).ToByteArray(), "application/x-protobuf");
+
+        Assert.Null(ExportMetricsServiceResponse.Parser.ParseFrom(await first.Content.ReadAsByteArrayAsync()).PartialSuccess);
+        Assert.Equal(7, (await EdgeAsync("shop", "ledger")).GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task CumulativeHistogram_StreamStartedSinceTheConsole_CountsWholeThenDeltas()
+    {
+        var started = DateTimeOffset.UtcNow;
+
+        await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 4), started).ToByteArray(), "application/x-protobuf");
+        await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 10), started).ToByteArray(), "application/x-protobuf");
+
+        Assert.Equal(10, (await EdgeAsync("shop", "ledger")).GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task CumulativeHistogram_ProcessRestarted_NewStreamCountsWholeNeverNegative()
+    {
+        await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 50), DateTimeOffset.UtcNow.AddHours(-1)).ToByteArray(), "application/x-protobuf");
+
+        await PostAsync(Cumulative(Point("shop", "ledger", status: 200, count: 3), DateTimeOffset.UtcNow).ToByteArray(), "application/x-protobuf");
+
+        Assert.Equal(3, (await EdgeAsync("shop", "ledger")).GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task UnspecifiedTemporality_RejectedThroughPartialSuccess_NamingTheField()
     {
         var export = Export(Point("shop", "ledger", status: 200, count: 2));
-        export.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram.AggregationTemporality = AggregationTemporality.Cumulative;
+        export.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram.AggregationTemporality = AggregationTemporality.Unspecified;
 
         var response = await PostAsync(export.ToByteArray(), "application/x-protobuf");
 
         var answer = ExportMetricsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, answer.PartialSuccess.RejectedDataPoints);
         Assert.Equal(
-            "resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.aggregationTemporality: only delta is read (set the exporter's temporality preference to delta)",
+            "resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.aggregationTemporality: must be delta or cumulative",
             answer.PartialSuccess.ErrorMessage);
     }
 
@@ -183,6 +216,14 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
         point.Attributes.Add(Text("mesh.destination.service", destination));
         point.Attributes.Add(new KeyValue { Key = "http.response.status_code", Value = new AnyValue { IntValue = status } });
         return point;
+    }
+
+    private static ExportMetricsServiceRequest Cumulative(HistogramDataPoint point, DateTimeOffset started)
+    {
+        point.StartTimeUnixNano = (ulong)started.ToUnixTimeMilliseconds() * 1_000_000;
+        var export = Export(point);
+        export.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Histogram.AggregationTemporality = AggregationTemporality.Cumulative;
+        return export;
     }
 
     private static KeyValue Text(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
