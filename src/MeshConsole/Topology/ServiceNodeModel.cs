@@ -25,6 +25,17 @@ public sealed class ServiceNodeModel(string service, Point position) : NodeModel
         PlacedAt = Position;
     }
 
+    /// <summary>The <see cref="Summary"/> the browser last drew.</summary>
+    public string? Shown { get; set; }
+
+    /// <summary>Everything the node's widget shows, as text: when it has not changed, the node is not redrawn.</summary>
+    public string Summary() => string.Join(
+        '|',
+        Stats is { InboundRequests: > 0 } s ? $"{TopologyFormat.Rate(s.InboundRequestsPerSecond)}/{TopologyFormat.Percent(s.ErrorPercent)}/{s.Health}" : "idle",
+        Shape is { } shape ? $"{shape.Instances.Count(i => i.Healthy)}/{shape.Instances.Count}" : "",
+        string.Join(',', Shape?.Subsets.Select(x => $"{x.Name}:{x.Weight}:{x.Instances}") ?? []),
+        Selected);
+
     /// <summary>What the layout assumes of the node's size before the browser has measured it.</summary>
     public LayoutSize NominalSize => new(190, 58 + (18 * (Shape?.Subsets.Count ?? 0)));
 }

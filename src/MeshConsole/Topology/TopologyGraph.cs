@@ -21,10 +21,14 @@ public sealed class TopologyGraph
     public const string Amber = "#ef8f00";
     public const string Red = "#c62828";
 
+    /// <summary>The zoom below which edge labels are left out.</summary>
+    public const double DetailZoom = 0.45;
+
     private readonly Dictionary<string, ServiceNodeModel> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<EdgeKey, EdgeLinkModel> _edges = [];
     private readonly HashSet<string> _provisional = new(StringComparer.Ordinal);
     private HealthThresholds _thresholds = new();
+    private bool _detailed = true;
 
     public TopologyGraph()
     {
@@ -40,6 +44,7 @@ public sealed class TopologyGraph
         // A read-only picture of traffic: edges are not drawn or deleted by hand.
         Diagram.UnregisterBehavior<Blazor.Diagrams.Core.Behaviors.DragNewLinkBehavior>();
         Diagram.UnregisterBehavior<Blazor.Diagrams.Core.Behaviors.KeyboardShortcutsBehavior>();
+        Diagram.ZoomChanged += ZoomChanged;
     }
 
     public BlazorDiagram Diagram { get; }
@@ -77,7 +82,11 @@ public sealed class TopologyGraph
             {
                 node.Stats = stats.GetValueOrDefault(node.Service);
                 node.Shape = shapes.GetValueOrDefault(node.Service);
-                node.Refresh();
+                if (node.Shown != node.Summary())
+                {
+                    node.Shown = node.Summary();
+                    node.Refresh();
+                }
             }
 
             var seen = new HashSet<EdgeKey>();
@@ -227,23 +236,50 @@ public sealed class TopologyGraph
 
     private void Style(EdgeLinkModel link)
     {
-        link.Labels.Clear();
+        string colour, label;
+        double width;
         if (link.Stats is { Requests: > 0 } stats)
         {
-            link.Color = Colour(_thresholds.Classify(stats.ErrorPercent));
-            // Width grows with the log of the rate: 0.1 rps and 1,000 rps should both be legible.
-            link.Width = Math.Clamp(1.5 + (1.5 * Math.Log10(1 + (stats.RequestsPerSecond * 10))), 1.5, 9);
-            var label = Label(stats, Display);
-            if (label.Length > 0)
-                link.Labels.Add(new LinkLabelModel(link, label));
+            colour = Colour(_thresholds.Classify(stats.ErrorPercent));
+            // Width grows with the log of the rate, in half steps: 0.1 rps and 1,000 rps should both be
+            // legible, and a rate that wobbles should not redraw the edge every refresh.
+            width = Math.Round(2 * Math.Clamp(1.5 + (1.5 * Math.Log10(1 + (stats.RequestsPerSecond * 10))), 1.5, 9)) / 2;
+            label = _detailed ? Label(stats, Display) : "";
         }
         else
         {
-            link.Color = Idle;
-            link.Width = 1;
+            (colour, width, label) = (Idle, 1, "");
         }
-        link.SelectedColor = link.Color;
+
+        // Only what changed is sent to the browser: with thousands of edges, redrawing them all each
+        // refresh is what makes a large graph stall.
+        var shown = link.Labels.FirstOrDefault()?.Content ?? "";
+        if (link.Color == colour && link.Width.Equals(width) && shown == label)
+            return;
+        link.Color = colour;
+        link.SelectedColor = colour;
+        link.Width = width;
+        if (shown != label)
+        {
+            link.Labels.Clear();
+            if (label.Length > 0)
+                link.Labels.Add(new LinkLabelModel(link, label));
+        }
         link.Refresh();
+    }
+
+    private void ZoomChanged()
+    {
+        // Level of detail: below this zoom labels cannot be read, and drawing thousands of them is what costs.
+        var detailed = Diagram.Zoom >= DetailZoom;
+        if (detailed == _detailed)
+            return;
+        _detailed = detailed;
+        Diagram.Batch(() =>
+        {
+            foreach (var link in _edges.Values)
+                Style(link);
+        });
     }
 
     private void ApplyVisibility()

@@ -63,6 +63,8 @@ public sealed partial class TopologyPage
     {
         if (AggregationWindows.TryParse(WindowQuery, out var window))
             _window = window;
+        if (!RendererInfo.IsInteractive)
+            return;
         _graph.Diagram.SelectionChanged += SelectionChanged;
         _graph.Diagram.PanChanged += TakeOverView;
         _graph.Diagram.ZoomChanged += TakeOverView;

@@ -174,6 +174,32 @@ public sealed class TopologyGraphTests
     }
 
     [Fact]
+    public void Zoom_BelowDetailLevel_LeavesLabelsOutUntilZoomedBackIn()
+    {
+        var graph = new TopologyGraph();
+        graph.Apply(View(Edge("frontend", "orders", 60)), _noShapes, _thresholds);
+        var edge = graph.Edge(Key("frontend", "orders"))!;
+
+        graph.Diagram.SetZoom(TopologyGraph.DetailZoom / 2);
+        Assert.Empty(edge.Labels);
+
+        graph.Diagram.SetZoom(1);
+        Assert.Single(edge.Labels);
+    }
+
+    [Fact]
+    public void Apply_SameFigures_KeepsTheDrawnLabel()
+    {
+        var graph = new TopologyGraph();
+        graph.Apply(View(Edge("frontend", "orders", 60)), _noShapes, _thresholds);
+        var label = Assert.Single(graph.Edge(Key("frontend", "orders"))!.Labels);
+
+        graph.Apply(View(Edge("frontend", "orders", 60)), _noShapes, _thresholds);
+
+        Assert.Same(label, Assert.Single(graph.Edge(Key("frontend", "orders"))!.Labels));
+    }
+
+    [Fact]
     public void Relayout_PutsDraggedNodesBackInTheirLayer()
     {
         var graph = new TopologyGraph();

@@ -34,6 +34,19 @@ public sealed class TopologyPageTests : PageTestContext
     }
 
     [Fact]
+    public void Prerender_DrawsNoDiagramAndReadsNothing()
+    {
+        AddTopology();
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        Record("frontend", "orders", calls: 30);
+
+        var page = Render<TopologyPage>();
+
+        Assert.Empty(page.FindAll("[data-service]"));
+        Assert.Empty(page.FindAll(".diagram-canvas"));
+    }
+
+    [Fact]
     public void Render_NoTraffic_SaysWhereTelemetryComesFrom()
     {
         AddTopology();
@@ -150,6 +163,7 @@ public sealed class TopologyPageTests : PageTestContext
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<SidecarRegistry>(),
             sp.GetRequiredService<ConfigChangeFeed>(), _time,
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>(), NullLogger<SnapshotPublisher>.Instance));
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     private void Record(string source, string destination, int calls, int errors = 0) =>
