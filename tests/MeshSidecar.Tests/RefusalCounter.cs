@@ -32,5 +32,7 @@ internal sealed class RefusalCounter : IDisposable
 
     public long this[string value] => _counts.GetValueOrDefault(value);
 
+    public long Total => _counts.Values.Sum();
+
     public void Dispose() => _listener.Dispose();
 }
