@@ -58,8 +58,9 @@ internal sealed class TestMesh : IAsyncDisposable
         var state = Directory.CreateTempSubdirectory("mesh-sidecar-mtls-");
         var app = await StartAppAsync();
         var appPort = new Uri(app.Urls.Single()).Port;
-        var webOptions = Options("web", FreePort(), state);
-        var ordersOptions = Options("orders", appPort, state);
+        var ports = new Queue<int>(FreePorts(9));
+        var webOptions = Options("web", ports.Dequeue(), ports, state);
+        var ordersOptions = Options("orders", appPort, ports, state);
         var web = SidecarHost.Create(webOptions, logging => logging.ClearProviders());
         var orders = SidecarHost.Create(ordersOptions, logging => logging.ClearProviders());
         await web.StartAsync();
@@ -78,7 +79,10 @@ internal sealed class TestMesh : IAsyncDisposable
         host.Identity.Apply(Ca.Sign(host.Identity.CreateRequest(Ca.TrustDomain), service, lifetime));
 
     /// <summary>Pushes a new snapshot to both sidecars: orders at its sidecar's inbound port, this CA's trust, the access policy.</summary>
-    public void Push(string? accessJson, params string[] revokedSerials)
+    public void Push(string? accessJson, params string[] revokedSerials) => Push(accessJson, OrdersOptions.InboundPort, revokedSerials);
+
+    /// <summary>As <see cref="Push(string?, string[])"/>, with orders' one instance at <paramref name="ordersPort"/>.</summary>
+    public void Push(string? accessJson, int ordersPort, params string[] revokedSerials)
     {
         var revision = Interlocked.Increment(ref _revision);
         foreach (var host in new[] { Web, Orders })
@@ -86,7 +90,7 @@ internal sealed class TestMesh : IAsyncDisposable
             var orders = new ServiceConfig
             {
                 Name = "orders",
-                Endpoints = { new Mesh.Contracts.V1.Endpoint { InstanceId = "orders-1", Address = "127.0.0.1", Port = (uint)OrdersOptions.InboundPort, Healthy = true } },
+                Endpoints = { new Mesh.Contracts.V1.Endpoint { InstanceId = "orders-1", Address = "127.0.0.1", Port = (uint)ordersPort, Healthy = true } },
                 GrpcServices = { MetricsGrpcService },
             };
             var snapshot = Ca.Trust(TestSnapshots.Snapshot(revision, orders), revokedSerials);
@@ -133,22 +137,32 @@ internal sealed class TestMesh : IAsyncDisposable
         _state.Delete(recursive: true);
     }
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Distinct free ports: all held open at once, so none is handed out twice.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Dispose());
+        }
     }
 
-    private static SidecarOptions Options(string service, int appPort, DirectoryInfo state) => new()
+    private static SidecarOptions Options(string service, int appPort, Queue<int> ports, DirectoryInfo state) => new()
     {
         Service = service,
         AppPort = appPort,
         // Nothing listens there: the test is the console.
-        ControlPlane = new Uri($"http://127.0.0.1:{FreePort()}"),
-        OutboundPort = FreePort(),
-        InboundPort = FreePort(),
-        AdminPort = FreePort(),
+        ControlPlane = new Uri($"http://127.0.0.1:{ports.Dequeue()}"),
+        OutboundPort = ports.Dequeue(),
+        InboundPort = ports.Dequeue(),
+        AdminPort = ports.Dequeue(),
         InstanceId = $"{service}-1",
         StateDirectory = Path.Combine(state.FullName, service),
     };

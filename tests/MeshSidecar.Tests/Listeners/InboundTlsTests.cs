@@ -7,6 +7,7 @@ using MeshSidecar.Identity;
 namespace MeshSidecar.Tests.Listeners;
 
 /// <summary>Callers straight at orders' inbound port: TLS with good and bad certificates, and plaintext.</summary>
+[Collection(RealSidecars.Name)]
 public sealed class InboundTlsTests : IAsyncLifetime
 {
     private const string Strict = """{"defaultAction":"allow","mtls":{"mode":"strict"}}""";

@@ -6,6 +6,7 @@ using Mesh.Contracts.Otlp.Collector.Metrics.V1;
 namespace MeshSidecar.Tests.Traffic;
 
 /// <summary>web → its sidecar → mutual TLS → orders' sidecar → orders app, for real, over loopback.</summary>
+[Collection(RealSidecars.Name)]
 public sealed class MutualTlsTrafficTests : IAsyncLifetime
 {
     private const string StrictOrdersWebAllowed =
