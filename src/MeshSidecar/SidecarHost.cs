@@ -27,6 +27,7 @@ public sealed class SidecarHost : IAsyncDisposable
 {
     private readonly WebApplication[] _apps;
     private readonly SidecarMetrics _metrics;
+    private int _disposed;
 
     private SidecarHost(WebApplication[] apps, SidecarMetrics metrics, SnapshotHolder snapshots, IdentityHolder identity)
     {
@@ -137,6 +138,8 @@ public sealed class SidecarHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         foreach (var app in _apps.Reverse())
         {
             await app.StopAsync().ConfigureAwait(false);
