@@ -137,7 +137,7 @@ public class SidecarCommandLineTests
     [Fact]
     public void Parse_JoinTokenVariable_GivesToken()
     {
-        const string token = "mjt_abcdefghijklmnopqrstuvwxyz-_0123456789ABCDEFG";
+        const string token = "mjt_abcdefghijklmnopqrstuvwxyz-_0123456789ABCDE";
         var variables = new Dictionary<string, string> { ["MESH_JOIN_TOKEN"] = token };
 
         var (options, errors) = Parse(variables, Required());
