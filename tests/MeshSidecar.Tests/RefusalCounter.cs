@@ -3,7 +3,10 @@ using System.Diagnostics.Metrics;
 
 namespace MeshSidecar.Tests;
 
-/// <summary>Counts one sidecar's measurements of a counter by the value of one tag, as an exporter would see them.</summary>
+/// <summary>
+/// Counts one sidecar's measurements of an instrument by the value of one tag, as an exporter would
+/// see them: a counter's increments, or a histogram's number of recorded values.
+/// </summary>
 internal sealed class RefusalCounter : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -23,6 +26,14 @@ internal sealed class RefusalCounter : IDisposable
             {
                 if (pair.Key == tag)
                     _counts.AddOrUpdate(pair.Value?.ToString() ?? "", value, (_, total) => total + value);
+            }
+        });
+        _listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var pair in tags)
+            {
+                if (pair.Key == tag)
+                    _counts.AddOrUpdate(pair.Value?.ToString() ?? "", 1, (_, total) => total + 1);
             }
         });
         _listener.Start();

@@ -44,6 +44,9 @@ public sealed record SidecarOptions
     /// <summary>The workload certificate, its chain and its private key (PEM, mode 0600).</summary>
     public string IdentityPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.identity.pem");
 
+    /// <summary>Names the sidecar without printing its settings: the join token is a secret.</summary>
+    public override string ToString() => $"SidecarOptions {{ Service = {Service}, InstanceId = {EffectiveInstanceId} }}";
+
     public string SnapshotPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.snapshot.pb");
 }
 

@@ -132,6 +132,8 @@ public class SidecarCommandLineTests
 
         Assert.Empty(errors);
         Assert.Equal(token, options!.JoinToken);
+        // Options may end up in a log line; the secret must not.
+        Assert.DoesNotContain(token, options.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

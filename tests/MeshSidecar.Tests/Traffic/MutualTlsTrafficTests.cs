@@ -64,6 +64,8 @@ public sealed class MutualTlsTrafficTests : IAsyncLifetime
     {
         _mesh.IssueBoth();
         _mesh.Push("""{"defaultAction":"allow","rules":[{"source":"web","destination":"orders","pathPrefixes":["/hello"],"action":"deny"}]}""");
+        using var denied = new RefusalCounter(_mesh.OrdersOptions.EffectiveInstanceId, "mesh.access.denied", "mesh.source.service");
+        using var statuses = new RefusalCounter(_mesh.OrdersOptions.EffectiveInstanceId, "http.server.request.duration", "http.response.status_code");
 
         using var response = await _mesh.Caller.GetAsync("/hello");
 
@@ -71,6 +73,9 @@ public sealed class MutualTlsTrafficTests : IAsyncLifetime
         Assert.Equal(
             "access denied: web → orders GET /hello: rules[0] (web → orders) is the most specific match and says deny",
             await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, denied["web"]);
+        // The inbound metrics see the 403: the console's graph shows the edge as denied.
+        Assert.Equal(1, statuses["403"]);
     }
 
     [Fact]
