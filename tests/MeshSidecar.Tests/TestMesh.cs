@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Mesh.Contracts.V1;
@@ -25,12 +26,14 @@ internal sealed class TestMesh : IAsyncDisposable
     public const string MetricsGrpcService = "opentelemetry.proto.collector.metrics.v1.MetricsService";
 
     private readonly DirectoryInfo _state;
+    private readonly StrongBox<int> _mirrored;
     private readonly WebApplication _app;
     private long _revision;
 
-    private TestMesh(DirectoryInfo state, WebApplication app, SidecarHost web, SidecarHost orders, SidecarOptions webOptions, SidecarOptions ordersOptions)
+    private TestMesh(DirectoryInfo state, WebApplication app, StrongBox<int> mirrored, SidecarHost web, SidecarHost orders, SidecarOptions webOptions, SidecarOptions ordersOptions)
     {
         _state = state;
+        _mirrored = mirrored;
         _app = app;
         Web = web;
         Orders = orders;
@@ -50,13 +53,17 @@ internal sealed class TestMesh : IAsyncDisposable
 
     public SidecarOptions OrdersOptions { get; }
 
+    /// <summary>Requests that reached the orders app as mirror copies.</summary>
+    public int Mirrored => Volatile.Read(ref _mirrored.Value);
+
     /// <summary>The web app's client: plain HTTP to its own sidecar's outbound port, naming orders.</summary>
     public HttpClient Caller { get; }
 
     public static async Task<TestMesh> StartAsync()
     {
         var state = Directory.CreateTempSubdirectory("mesh-sidecar-mtls-");
-        var app = await StartAppAsync();
+        var mirrored = new StrongBox<int>();
+        var app = await StartAppAsync(mirrored);
         var appPort = new Uri(app.Urls.Single()).Port;
         var ports = new Queue<int>(FreePorts(9));
         var webOptions = Options("web", ports.Dequeue(), ports, state);
@@ -65,7 +72,7 @@ internal sealed class TestMesh : IAsyncDisposable
         var orders = SidecarHost.Create(ordersOptions, logging => logging.ClearProviders());
         await web.StartAsync();
         await orders.StartAsync();
-        return new TestMesh(state, app, web, orders, webOptions, ordersOptions);
+        return new TestMesh(state, app, mirrored, web, orders, webOptions, ordersOptions);
     }
 
     /// <summary>Issues both sidecars a certificate, as the console does after their Hello.</summary>
@@ -82,7 +89,10 @@ internal sealed class TestMesh : IAsyncDisposable
     public void Push(string? accessJson, params string[] revokedSerials) => Push(accessJson, OrdersOptions.InboundPort, revokedSerials);
 
     /// <summary>As <see cref="Push(string?, string[])"/>, with orders' one instance at <paramref name="ordersPort"/>.</summary>
-    public void Push(string? accessJson, int ordersPort, params string[] revokedSerials)
+    public void Push(string? accessJson, int ordersPort, params string[] revokedSerials) => Push(accessJson, ordersPort, null, revokedSerials);
+
+    /// <summary>As above, letting <paramref name="shape"/> change orders' config (routes, more instances) before it is pushed.</summary>
+    public void Push(string? accessJson, int ordersPort, Action<ServiceConfig>? shape, params string[] revokedSerials)
     {
         var revision = Interlocked.Increment(ref _revision);
         foreach (var host in new[] { Web, Orders })
@@ -93,6 +103,7 @@ internal sealed class TestMesh : IAsyncDisposable
                 Endpoints = { new Mesh.Contracts.V1.Endpoint { InstanceId = "orders-1", Address = "127.0.0.1", Port = (uint)ordersPort, Healthy = true } },
                 GrpcServices = { MetricsGrpcService },
             };
+            shape?.Invoke(orders);
             var snapshot = Ca.Trust(TestSnapshots.Snapshot(revision, orders), revokedSerials);
             snapshot.AccessJson = accessJson ?? "";
             var error = host.Snapshots.Apply(snapshot);
@@ -168,7 +179,7 @@ internal sealed class TestMesh : IAsyncDisposable
     };
 
     /// <summary>The orders app: /hello names the protocol and the caller its sidecar vouched for; gRPC MetricsService/Export answers empty.</summary>
-    private static async Task<WebApplication> StartAppAsync()
+    private static async Task<WebApplication> StartAppAsync(StrongBox<int> mirrored)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
@@ -180,6 +191,12 @@ internal sealed class TestMesh : IAsyncDisposable
         });
         builder.Services.AddGrpc();
         var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.ContainsKey("X-Mesh-Mirror"))
+                Interlocked.Increment(ref mirrored.Value);
+            return next(context);
+        });
         app.MapGet("/hello", (HttpContext context) =>
             $"orders over {context.Request.Protocol}; caller {context.Request.Headers["X-Mesh-Source"]}");
         app.MapGet("/public/hello", () => "public");

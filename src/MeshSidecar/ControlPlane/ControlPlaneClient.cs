@@ -86,9 +86,12 @@ internal sealed partial class ControlPlaneClient(
             }
         }
 
+        // The console answers a Hello with a certificate: rotation starts from that one, so a stale
+        // certificate kept on disk does not make the sidecar ask twice.
+        var issued = identity.Changed;
         await SendAsync(new SidecarMessage { Hello = Hello() }).ConfigureAwait(false);
         var heartbeats = HeartbeatAsync(SendAsync, session.Token);
-        var rotation = RotateAsync(SendAsync, session.Token);
+        var rotation = RotateAsync(issued, SendAsync, session.Token);
         var answered = false;
         try
         {
@@ -137,10 +140,11 @@ internal sealed partial class ControlPlaneClient(
     }
 
     /// <summary>Asks for the next certificate, with a new key, once the current one is half-way through its life.</summary>
-    private async Task RotateAsync(Func<SidecarMessage, Task> send, CancellationToken ct)
+    private async Task RotateAsync(Task issued, Func<SidecarMessage, Task> send, CancellationToken ct)
     {
         try
         {
+            await issued.WaitAsync(ct).ConfigureAwait(false);
             while (!ct.IsCancellationRequested)
             {
                 var changed = identity.Changed;

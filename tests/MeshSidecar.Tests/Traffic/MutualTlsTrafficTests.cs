@@ -133,4 +133,32 @@ public sealed class MutualTlsTrafficTests : IAsyncLifetime
         Assert.StartsWith("access denied: (no identity) → orders GET /hello: no rule matches", await named.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
     }
+
+    [Fact]
+    public async Task Call_MirroredToStrictService_CopyGoesOverMutualTls()
+    {
+        _mesh.IssueBoth();
+        // Two instances behind the one orders sidecar: v1 takes the calls, v2 gets a copy of each.
+        _mesh.Push(StrictOrdersWebAllowed, _mesh.OrdersOptions.InboundPort, orders =>
+        {
+            orders.Endpoints[0].Labels["version"] = "v1";
+            var v2 = orders.Endpoints[0].Clone();
+            v2.InstanceId = "orders-2";
+            v2.Labels["version"] = "v2";
+            orders.Endpoints.Add(v2);
+            orders.RoutesJson = """
+                {"subsets":[{"name":"v1","labels":{"version":"v1"}},{"name":"v2","labels":{"version":"v2"}}],
+                 "rules":[{"destinations":[{"subset":"v1","weight":100}]}],"mirror":{"subset":"v2","percent":100}}
+                """;
+        });
+
+        using var response = await _mesh.Caller.GetAsync("/hello");
+        // The copy is sent in the background: bounded wait for it to arrive, 10 s at most.
+        for (var attempt = 0; attempt < 100 && _mesh.Mirrored == 0; attempt++)
+            await Task.Delay(100);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Strict orders would have answered a plaintext copy 403 before it reached the app.
+        Assert.Equal(1, _mesh.Mirrored);
+    }
 }
