@@ -1,6 +1,5 @@
 using System.Net;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MeshSidecar.Admin;
 using MeshSidecar.Configuration;
 using MeshSidecar.ControlPlane;
@@ -9,6 +8,7 @@ using MeshSidecar.Listeners;
 using MeshSidecar.Proxy;
 using MeshSidecar.Snapshots;
 using MeshSidecar.Traffic;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Yarp.ReverseProxy.Forwarder;

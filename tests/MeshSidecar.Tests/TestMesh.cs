@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using Mesh.Contracts.Otlp.Collector.Metrics.V1;
 using Mesh.Contracts.V1;
 using MeshSidecar.Configuration;
 using MeshSidecar.Identity;
@@ -12,7 +13,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mesh.Contracts.Otlp.Collector.Metrics.V1;
 
 namespace MeshSidecar.Tests;
 

@@ -1,9 +1,9 @@
 using Mesh.Contracts.V1;
 using Mesh.Policy.Access;
-using MeshSidecar.Identity;
 using Mesh.Policy.Faults;
 using Mesh.Policy.Resilience;
 using Mesh.Policy.Routing;
+using MeshSidecar.Identity;
 
 namespace MeshSidecar.Snapshots;
 
