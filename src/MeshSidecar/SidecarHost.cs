@@ -3,10 +3,12 @@ using Google.Protobuf;
 using MeshSidecar.Admin;
 using MeshSidecar.Configuration;
 using MeshSidecar.ControlPlane;
+using MeshSidecar.Identity;
 using MeshSidecar.Listeners;
 using MeshSidecar.Proxy;
 using MeshSidecar.Snapshots;
 using MeshSidecar.Traffic;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Yarp.ReverseProxy.Forwarder;
@@ -15,22 +17,31 @@ using Yarp.ReverseProxy.LoadBalancing;
 namespace MeshSidecar;
 
 /// <summary>
-/// The sidecar: three listeners, each its own small web app, sharing one snapshot holder.
-/// Outbound takes the app's calls and routes them to peers; inbound takes peers' calls and forwards
-/// them to the app; admin answers /ready and /config. Separate apps keep each port's routes apart.
+/// The sidecar: three listeners, each its own small web app, sharing one snapshot holder and one
+/// workload identity. Outbound takes the app's calls and routes them to peers over mutual TLS;
+/// inbound takes peers' calls (mutual TLS, or plaintext where permissive), enforces access and
+/// forwards them to the app; admin answers /ready, /config and /identity. Separate apps keep each
+/// port's routes apart.
 /// </summary>
 public sealed class SidecarHost : IAsyncDisposable
 {
     private readonly WebApplication[] _apps;
     private readonly SidecarMetrics _metrics;
-    private readonly Mirroring _mirroring;
+    private int _disposed;
 
-    private SidecarHost(WebApplication[] apps, SidecarMetrics metrics, Mirroring mirroring)
+    private SidecarHost(WebApplication[] apps, SidecarMetrics metrics, SnapshotHolder snapshots, IdentityHolder identity)
     {
         _apps = apps;
         _metrics = metrics;
-        _mirroring = mirroring;
+        Snapshots = snapshots;
+        Identity = identity;
     }
+
+    /// <summary>The snapshot in force; the control-plane client feeds it, and tests may too.</summary>
+    internal SnapshotHolder Snapshots { get; }
+
+    /// <summary>The workload identity; the control-plane client feeds it, and tests may too.</summary>
+    internal IdentityHolder Identity { get; }
 
     public static SidecarHost Create(SidecarOptions options, Action<ILoggingBuilder>? logging = null)
     {
@@ -42,13 +53,16 @@ public sealed class SidecarHost : IAsyncDisposable
         metrics.CreateRevisionGauge();
         var holder = new SnapshotHolder(options, time, loggers.CreateLogger<SnapshotHolder>(), metrics);
         holder.LoadFromDisk();
-        var client = new ControlPlaneClient(options, holder, time, loggers.CreateLogger<ControlPlaneClient>());
+        var identity = new IdentityHolder(options, time, loggers.CreateLogger<IdentityHolder>());
+        identity.LoadFromDisk();
+        var client = new ControlPlaneClient(options, holder, identity, time, loggers.CreateLogger<ControlPlaneClient>());
         var listen = IPAddress.Parse(options.ListenAddress);
 
         var zone = options.Labels.GetValueOrDefault(OutboundPolicies.ZoneLabel);
         var mirroring = new Mirroring(metrics, options.Service);
         var outbound = Builder(listen, options.OutboundPort, logging);
         outbound.Services.AddSingleton(holder);
+        outbound.Services.AddSingleton(identity);
         outbound.Services.AddSingleton(metrics);
         outbound.Services.AddSingleton(time);
         outbound.Services.AddSingleton<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>(new MeshProxyConfigProvider(holder));
@@ -75,14 +89,16 @@ public sealed class SidecarHost : IAsyncDisposable
                 context.RequestAborted);
         });
 
-        var inboundPolicies = new InboundPolicies(holder, metrics, time, options.Service);
-        var inbound = Builder(listen, options.InboundPort, logging);
+        var access = new InboundAccess(holder, metrics, options.Service, loggers.CreateLogger<InboundAccess>());
+        var inboundPolicies = new InboundPolicies(holder, access, metrics, time, options.Service);
+        var tls = new InboundTls(identity, holder, metrics, time, loggers.CreateLogger<InboundTls>());
+        var inbound = Builder(listen, options.InboundPort, logging, tls.Configure);
         inbound.Services.AddHttpForwarder();
         var inboundApp = inbound.Build();
         inboundApp.Use(inboundPolicies.InvokeAsync);
         inboundApp.MapForwarder("/{**catch-all}", $"http://127.0.0.1:{options.AppPort}", HttpVersionTransform.Apply);
 
-        var admin = Builder(listen, options.AdminPort, logging, http2Detection: false);
+        var admin = Builder(listen, options.AdminPort, logging, _ => { });
         admin.Services.AddSingleton(options);
         admin.Services.AddSingleton(holder);
         admin.Services.AddSingleton(client);
@@ -94,7 +110,7 @@ public sealed class SidecarHost : IAsyncDisposable
                 // attributes; ASP.NET Core's and HttpClient's instruments of the same names stay out.
                 .AddMeter("Microsoft.AspNetCore.Server.Kestrel", metrics.Name)
                 .AddPrometheusExporter()
-                .AddOtlp(options.Otlp));
+                .AddOtlp(options.Otlp, options.JoinToken));
         var adminApp = admin.Build();
         adminApp.MapPrometheusScrapingEndpoint("/metrics");
         adminApp.MapGet("/ready", () => holder.Current is null
@@ -104,7 +120,11 @@ public sealed class SidecarHost : IAsyncDisposable
             ? Results.Text(new JsonFormatter(JsonFormatter.Settings.Default.WithIndentation()).Format(current.Message), "application/json")
             : Results.NotFound());
 
-        return new SidecarHost([outboundApp, inboundApp, adminApp], metrics, mirroring);
+        adminApp.MapGet("/identity", () => IdentityView.Of(identity.Current, holder.Current?.Trust) is { } view
+            ? Results.Json(view, IdentityView.Json)
+            : Results.Text("no workload certificate yet: waiting for the console", statusCode: StatusCodes.Status404NotFound));
+
+        return new SidecarHost([outboundApp, inboundApp, adminApp], metrics, holder, identity);
     }
 
     public async Task StartAsync(CancellationToken ct = default)
@@ -118,13 +138,14 @@ public sealed class SidecarHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         foreach (var app in _apps.Reverse())
         {
             await app.StopAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
         }
 
-        _mirroring.Dispose();
         _metrics.Dispose();
     }
 
@@ -138,7 +159,7 @@ public sealed class SidecarHost : IAsyncDisposable
         .AddFilter("Yarp", LogLevel.Warning)
         .AddFilter("System.Net.Http", LogLevel.Warning);
 
-    private static WebApplicationBuilder Builder(IPAddress listen, int port, Action<ILoggingBuilder> logging, bool http2Detection = true)
+    private static WebApplicationBuilder Builder(IPAddress listen, int port, Action<ILoggingBuilder> logging, Action<ListenOptions>? configure = null)
     {
         // Configured by flags alone: no file in the working directory is read or watched (a watcher
         // per listener would also spend the process's few inotify instances).
@@ -154,11 +175,7 @@ public sealed class SidecarHost : IAsyncDisposable
             ProtocolDetection.Configure(kestrel);
             // Bodies stream through; a proxy must not cap what the app and its peers agree on.
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(listen, port, l =>
-            {
-                if (http2Detection)
-                    l.UseDetection();
-            });
+            kestrel.Listen(listen, port, configure ?? (l => l.UseDetection()));
         });
         return builder;
     }

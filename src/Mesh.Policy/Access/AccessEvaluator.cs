@@ -30,6 +30,12 @@ public static class AccessEvaluator
     /// <summary>The wildcard for source or destination.</summary>
     public const string Any = "*";
 
+    /// <summary>
+    /// The source of a caller without a verified identity (plaintext, or TLS without a workload
+    /// certificate). It is no service name, so only rules with source <c>*</c> match it.
+    /// </summary>
+    public const string Unauthenticated = "(no identity)";
+
     /// <summary>Judges <paramref name="request"/> under <paramref name="policy"/>.</summary>
     public static AccessDecision Evaluate(AccessPolicy policy, AccessRequest request)
     {

@@ -11,6 +11,13 @@ public sealed record AccessPolicy
 
     /// <summary>Rules; the most specific matching rule decides (see <see cref="AccessEvaluator"/>).</summary>
     public IReadOnlyList<AccessRule> Rules { get; init; } = [];
+
+    /// <summary>Mutual TLS modes; absent means permissive for every service.</summary>
+    public MtlsPolicy? Mtls { get; init; }
+
+    /// <summary>The mutual TLS mode <paramref name="service"/>'s sidecar enforces on its inbound calls.</summary>
+    public MtlsMode MtlsModeOf(string service) =>
+        Mtls is null ? MtlsMode.Permissive : Mtls.Services.GetValueOrDefault(service, Mtls.Mode);
 }
 
 /// <summary>Allow or deny.</summary>

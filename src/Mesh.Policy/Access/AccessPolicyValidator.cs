@@ -13,6 +13,7 @@ public static class AccessPolicyValidator
         if (!Enum.IsDefined(policy.DefaultAction))
             errors.Add("defaultAction", "must be allow or deny");
 
+        ValidateMtls(policy.Mtls, errors);
         if (policy.Rules is null)
         {
             errors.Add("rules", "must not be null");
@@ -65,6 +66,28 @@ public static class AccessPolicyValidator
         {
             if (FieldRules.PathPrefix(prefixes[i]) is { } error)
                 errors.Add(ErrorCollector.Index(ErrorCollector.Join(path, "pathPrefixes"), i), error);
+        }
+    }
+
+    private static void ValidateMtls(MtlsPolicy? mtls, ErrorCollector errors)
+    {
+        if (mtls is null)
+            return;
+        if (!Enum.IsDefined(mtls.Mode))
+            errors.Add("mtls.mode", "must be strict or permissive");
+        if (mtls.Services is null)
+        {
+            errors.Add("mtls.services", "must not be null");
+            return;
+        }
+
+        foreach (var (service, mode) in mtls.Services)
+        {
+            var at = ErrorCollector.Key("mtls.services", service);
+            if (FieldRules.DnsLabel(service) is { } error)
+                errors.Add(at, $"service name {error}");
+            else if (!Enum.IsDefined(mode))
+                errors.Add(at, "must be strict or permissive");
         }
     }
 

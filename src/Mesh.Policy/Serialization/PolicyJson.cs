@@ -40,6 +40,7 @@ public static class PolicyJson
         };
         options.Converters.Add(new OffsetDateTimeConverter());
         options.Converters.Add(new KebabCaseEnumConverter<AccessAction>());
+        options.Converters.Add(new KebabCaseEnumConverter<MtlsMode>());
         options.Converters.Add(new KebabCaseEnumConverter<RetryOn>());
         options.Converters.Add(new KebabCaseEnumConverter<RateLimitScope>());
         options.Converters.Add(new KebabCaseEnumConverter<LoadBalancerKind>());

@@ -29,6 +29,8 @@ internal sealed class SidecarMetrics : IDisposable
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _faults;
     private readonly Counter<long> _mirrored;
+    private readonly Counter<long> _accessDenied;
+    private readonly Counter<long> _handshakesRefused;
     private readonly KeyValuePair<string, object?> _instance;
     private readonly string _service;
 
@@ -50,6 +52,8 @@ internal sealed class SidecarMetrics : IDisposable
         _ejections = _meter.CreateCounter<long>("mesh.outlier.ejections", "{ejection}", "Instances set aside after consecutive failures.");
         _rateLimited = _meter.CreateCounter<long>("mesh.rate_limited", "{request}", "Calls refused by the rate limit (HTTP 429, gRPC RESOURCE_EXHAUSTED).");
         _faults = _meter.CreateCounter<long>("mesh.faults.injected", "{fault}", "Delays and aborts injected by fault policies.");
+        _accessDenied = _meter.CreateCounter<long>("mesh.access.denied", "{request}", "Calls refused by the access policy or by strict mutual TLS (HTTP 403, gRPC PERMISSION_DENIED).");
+        _handshakesRefused = _meter.CreateCounter<long>("mesh.tls.handshakes.refused", "{handshake}", "TLS handshakes refused because the peer's certificate proves no mesh identity, by reason.");
         _mirrored = _meter.CreateCounter<long>("mesh.mirror.requests", "{request}", "Copies of requests sent to a mirror subset, or dropped when too many were in flight.");
     }
 
@@ -99,6 +103,14 @@ internal sealed class SidecarMetrics : IDisposable
 
     public void Mirrored(string destination, string subset, bool sent) =>
         _mirrored.Add(1, _instance, new("mesh.destination.service", destination), new("mesh.subset", subset), new("mesh.mirror.outcome", sent ? "sent" : "dropped"));
+
+    /// <summary>A call refused on inbound; <paramref name="reason"/> is <c>policy</c> or <c>strict-mtls</c>.</summary>
+    public void AccessDenied(string source, string reason) =>
+        _accessDenied.Add(1, _instance, new("mesh.source.service", source), new("mesh.destination.service", _service), new("mesh.access.reason", reason));
+
+    /// <summary>A handshake refused; <paramref name="direction"/> is <c>inbound</c> (a caller's certificate) or <c>outbound</c> (a peer's).</summary>
+    public void HandshakeRefused(string direction, string reason) =>
+        _handshakesRefused.Add(1, _instance, new("mesh.tls.direction", direction), new("mesh.tls.refusal", reason));
 
     public void Dispose() => _meter.Dispose();
 

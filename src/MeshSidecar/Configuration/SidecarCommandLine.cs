@@ -9,7 +9,7 @@ namespace MeshSidecar.Configuration;
 /// Reads the sidecar's flags (<c>--service orders --app-port 7001 --label version=v1 ...</c>), with
 /// MESH_SIDECAR_* environment variables as fallbacks. Every mistake is reported, naming the flag.
 /// </summary>
-public static class SidecarCommandLine
+public static partial class SidecarCommandLine
 {
     public const string Usage = """
         Usage: MeshSidecar --service NAME --app-port PORT [options]
@@ -24,6 +24,7 @@ public static class SidecarCommandLine
           --advertise-address HOST  where peers reach the inbound port (MESH_SIDECAR_ADVERTISE_ADDRESS)
           --instance-id ID          unique instance name (MESH_SIDECAR_INSTANCE_ID)
           --state-dir DIR           keeps the last applied snapshot, default .mesh-sidecar (MESH_SIDECAR_STATE_DIR)
+          --join-token TOKEN        join token from the console (mjt_...), sent when connecting and on OTLP exports (MESH_JOIN_TOKEN)
           --otlp-endpoint URL       push metrics over OTLP too, e.g. http://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
           --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. http://127.0.0.1:4318/v1/metrics),
                                     default grpc (MESH_SIDECAR_OTLP_PROTOCOL)
@@ -43,6 +44,7 @@ public static class SidecarCommandLine
         ["--advertise-address"] = "MESH_SIDECAR_ADVERTISE_ADDRESS",
         ["--instance-id"] = "MESH_SIDECAR_INSTANCE_ID",
         ["--state-dir"] = "MESH_SIDECAR_STATE_DIR",
+        ["--join-token"] = "MESH_JOIN_TOKEN",
         ["--otlp-endpoint"] = "MESH_SIDECAR_OTLP_ENDPOINT",
         ["--otlp-protocol"] = "MESH_SIDECAR_OTLP_PROTOCOL",
         ["--otlp-interval-ms"] = "MESH_SIDECAR_OTLP_INTERVAL_MS",
@@ -114,6 +116,11 @@ public static class SidecarCommandLine
         if (advertise is not null && FieldRules.HostName(advertise) is { } advertiseError)
             errors.Add($"--advertise-address: {advertiseError}");
 
+        var joinToken = Value("--join-token");
+        if (joinToken is not null && !JoinTokenPattern().IsMatch(joinToken))
+            // The value is a secret: say what is wrong with it without repeating it.
+            errors.Add("--join-token: not a join token (mjt_ followed by 43 base64url characters)");
+
         var options = new SidecarOptions
         {
             Service = service ?? "",
@@ -127,6 +134,7 @@ public static class SidecarCommandLine
             AdvertiseAddress = advertise,
             InstanceId = Value("--instance-id"),
             StateDirectory = Value("--state-dir") ?? ".mesh-sidecar",
+            JoinToken = joinToken,
             Otlp = Otlp(Value, missingValues, errors),
         };
 
@@ -225,4 +233,8 @@ public static class SidecarCommandLine
 
     private static string[] SplitList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>A join token as the console makes them: 32 random bytes in base64url after <c>mjt_</c>.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^mjt_[A-Za-z0-9_-]{43}$")]
+    private static partial System.Text.RegularExpressions.Regex JoinTokenPattern();
 }

@@ -31,12 +31,21 @@ public sealed record SidecarOptions
     /// <summary>Folder where the last applied snapshot is kept for restarts without the console.</summary>
     public string StateDirectory { get; init; } = ".mesh-sidecar";
 
+    /// <summary>The join token an admin created in the console, sent in Hello and on OTLP exports; null when the console asks for none.</summary>
+    public string? JoinToken { get; init; }
+
     /// <summary>Where the sidecar pushes its metrics over OTLP; null to serve them at the admin /metrics only.</summary>
     public OtlpExport? Otlp { get; init; }
 
     public string EffectiveAdvertiseAddress => AdvertiseAddress ?? (ListenAddress is "0.0.0.0" or "::" ? Environment.MachineName : ListenAddress);
 
     public string EffectiveInstanceId => InstanceId ?? $"{Service}-{Environment.MachineName.ToLowerInvariant()}-{InboundPort}";
+
+    /// <summary>The workload certificate, its chain and its private key (PEM, mode 0600).</summary>
+    public string IdentityPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.identity.pem");
+
+    /// <summary>Names the sidecar without printing its settings: the join token is a secret.</summary>
+    public override string ToString() => $"SidecarOptions {{ Service = {Service}, InstanceId = {EffectiveInstanceId} }}";
 
     public string SnapshotPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.snapshot.pb");
 }

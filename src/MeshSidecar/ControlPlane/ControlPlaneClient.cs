@@ -1,20 +1,27 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Contracts.V1;
 using MeshSidecar.Configuration;
+using MeshSidecar.Identity;
 using MeshSidecar.Snapshots;
 
 namespace MeshSidecar.ControlPlane;
 
 /// <summary>
-/// Keeps one stream to the console: says Hello, applies each pushed snapshot and answers Ack or
-/// Nack, and heartbeats. When the console is gone it reconnects with capped, jittered backoff; the
-/// proxy goes on serving the snapshot in force the whole time.
+/// Keeps one stream to the console: says Hello with the join token and a CSR, applies each issued
+/// certificate and pushed snapshot (answering Ack or Nack), heartbeats, and asks for the next
+/// certificate at half of the current one's lifetime. When the console is gone or refuses the
+/// sidecar it reconnects with capped, jittered backoff; the proxy goes on serving the snapshot and
+/// the certificate in force the whole time.
 /// </summary>
 internal sealed partial class ControlPlaneClient(
-    SidecarOptions options, SnapshotHolder holder, TimeProvider time, ILogger<ControlPlaneClient> logger) : BackgroundService
+    SidecarOptions options, SnapshotHolder holder, IdentityHolder identity, TimeProvider time, ILogger<ControlPlaneClient> logger) : BackgroundService
 {
+    /// <summary>How long a rotation request may stay unanswered before it is sent again.</summary>
+    private static readonly TimeSpan _rotationRetry = TimeSpan.FromSeconds(30);
+
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan _firstRetry = TimeSpan.FromMilliseconds(250);
     // Well inside the console's heartbeat grace (15 s), so a console restart never outlasts it.
@@ -39,9 +46,9 @@ internal sealed partial class ControlPlaneClient(
             {
                 return;
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+            catch (RpcException ex) when (ex.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
             {
-                LogRefused(logger, ex.Status.Detail);
+                LogRefused(logger, ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString());
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -79,8 +86,12 @@ internal sealed partial class ControlPlaneClient(
             }
         }
 
+        // The console answers a Hello with a certificate: rotation starts from that one, so a stale
+        // certificate kept on disk does not make the sidecar ask twice.
+        var issued = identity.Changed;
         await SendAsync(new SidecarMessage { Hello = Hello() }).ConfigureAwait(false);
         var heartbeats = HeartbeatAsync(SendAsync, session.Token);
+        var rotation = RotateAsync(issued, SendAsync, session.Token);
         var answered = false;
         try
         {
@@ -93,6 +104,8 @@ internal sealed partial class ControlPlaneClient(
                     LogConnected(logger, options.ControlPlane);
                 }
 
+                if (message.KindCase == ControlMessage.KindOneofCase.Certificate)
+                    identity.Apply(message.Certificate);
                 if (message.KindCase != ControlMessage.KindOneofCase.Snapshot)
                     continue;
                 var snapshot = message.Snapshot;
@@ -106,6 +119,7 @@ internal sealed partial class ControlPlaneClient(
         {
             await session.CancelAsync().ConfigureAwait(false);
             await heartbeats.ConfigureAwait(false);
+            await rotation.ConfigureAwait(false);
         }
 
         return answered;
@@ -125,6 +139,43 @@ internal sealed partial class ControlPlaneClient(
         }
     }
 
+    /// <summary>Asks for the next certificate, with a new key, once the current one is half-way through its life.</summary>
+    private async Task RotateAsync(Task issued, Func<SidecarMessage, Task> send, CancellationToken ct)
+    {
+        try
+        {
+            await issued.WaitAsync(ct).ConfigureAwait(false);
+            while (!ct.IsCancellationRequested)
+            {
+                var changed = identity.Changed;
+                if (identity.Current is not { } current)
+                {
+                    await changed.WaitAsync(ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                var wait = current.RotateAt - time.GetUtcNow();
+                if (wait <= TimeSpan.Zero)
+                {
+                    LogRotating(logger, current.Serial, current.NotAfter);
+                    await send(new SidecarMessage { CertificateRequest = new CertificateRequest { Csr = ByteString.CopyFrom(CreateRequest()) } }).ConfigureAwait(false);
+                    wait = _rotationRetry;
+                }
+
+                // A new certificate (the answer, or one issued after a reconnect) moves the rotation time.
+                using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                await Task.WhenAny(changed, Task.Delay(wait, time, timer.Token)).ConfigureAwait(false);
+                await timer.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException or InvalidOperationException)
+        {
+            // The stream ended; the next session's Hello asks for a certificate anyway.
+        }
+    }
+
+    private byte[] CreateRequest() => identity.CreateRequest(holder.Current?.Trust.TrustDomain ?? TrustBundle.DefaultTrustDomain);
+
     private Hello Hello()
     {
         var hello = new Hello
@@ -136,6 +187,8 @@ internal sealed partial class ControlPlaneClient(
             SidecarBuild = typeof(ControlPlaneClient).Assembly.GetName().Version?.ToString() ?? "dev",
             AppliedHash = holder.Current?.Hash ?? "",
             AppliedRevision = holder.Current?.Revision ?? 0,
+            Credentials = options.JoinToken ?? "",
+            Csr = ByteString.CopyFrom(CreateRequest()),
         };
         foreach (var (key, value) in options.Labels)
             hello.Labels[key] = value;
@@ -148,6 +201,9 @@ internal sealed partial class ControlPlaneClient(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane at {Address} unreachable ({Detail}); serving the last snapshot and retrying")]
     private static partial void LogUnreachable(ILogger logger, Uri address, string detail);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane refused this sidecar: {Detail}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The console refused this sidecar: {Detail}; retrying")]
     private static partial void LogRefused(ILogger logger, string detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Asking for the next workload certificate (serial {Serial} expires at {NotAfter:O})")]
+    private static partial void LogRotating(ILogger logger, string serial, DateTimeOffset notAfter);
 }

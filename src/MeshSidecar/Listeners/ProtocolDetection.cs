@@ -24,10 +24,9 @@ internal static class ProtocolDetection
         listen.Protocols = HttpProtocols.Http1AndHttp2;
         listen.Use(next => async connection =>
         {
-            bool http2;
             try
             {
-                http2 = await StartsWithPrefaceAsync(connection).ConfigureAwait(false);
+                await DetectAsync(connection).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -35,14 +34,18 @@ internal static class ProtocolDetection
                 return;
             }
 
-            if (http2)
-            {
-                connection.Features.Set<ITlsApplicationProtocolFeature>(new NegotiatedHttp2());
-                connection.Features.Set<ITlsConnectionFeature>(new NoCertificate());
-            }
-
             await next(connection).ConfigureAwait(false);
         });
+    }
+
+    /// <summary>States "h2" on a cleartext connection that starts with the HTTP/2 preface; consumes nothing.</summary>
+    public static async Task DetectAsync(ConnectionContext connection)
+    {
+        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        {
+            connection.Features.Set<ITlsApplicationProtocolFeature>(new NegotiatedHttp2());
+            connection.Features.Set<ITlsConnectionFeature>(new NoCertificate());
+        }
     }
 
     /// <summary>The stated protocol makes the connection look like TLS; requests keep their own "http" scheme.</summary>
@@ -74,7 +77,8 @@ internal static class ProtocolDetection
         public ReadOnlyMemory<byte> ApplicationProtocol => "h2"u8.ToArray();
     }
 
-    private sealed class NoCertificate : ITlsConnectionFeature
+    /// <summary>Stands where TLS's feature would be on a cleartext connection: no client certificate.</summary>
+    internal sealed class NoCertificate : ITlsConnectionFeature
     {
         public X509Certificate2? ClientCertificate { get; set; }
 

@@ -3,6 +3,7 @@ using Mesh.Policy.Access;
 using Mesh.Policy.Faults;
 using Mesh.Policy.Resilience;
 using Mesh.Policy.Routing;
+using MeshSidecar.Identity;
 
 namespace MeshSidecar.Snapshots;
 
@@ -21,6 +22,9 @@ internal sealed record ServiceRoute(
 /// <summary>A snapshot that passed validation: immutable, swapped whole.</summary>
 internal sealed record AppliedSnapshot(Snapshot Message, IReadOnlyDictionary<string, ServiceRoute> Services, AccessPolicy? Access)
 {
+    /// <summary>The trust anchors, revoked serials and trust domain peers are judged by.</summary>
+    public TrustBundle Trust { get; init; } = TrustBundle.Empty;
+
     public long Revision => Message.Revision;
 
     public string Hash => Message.Hash;

@@ -5,6 +5,7 @@ using Mesh.Policy.Faults;
 using Mesh.Policy.Resilience;
 using Mesh.Policy.Routing;
 using Mesh.Policy.Validation;
+using MeshSidecar.Identity;
 
 namespace MeshSidecar.Snapshots;
 
@@ -60,7 +61,8 @@ internal static class SnapshotReader
         }
 
         var access = Document<AccessPolicy>(documents, ConfigKind.Access, message.AccessJson, "access", errors);
-        return errors.Count > 0 ? (null, errors) : (new AppliedSnapshot(message, services, access), errors);
+        var trust = TrustBundle.Read(message, errors);
+        return errors.Count > 0 ? (null, errors) : (new AppliedSnapshot(message, services, access) { Trust = trust }, errors);
     }
 
     private static T? Document<T>(ConfigDocuments documents, ConfigKind kind, string json, string path, List<string> errors)

@@ -8,12 +8,12 @@ using MeshSidecar.Snapshots;
 namespace MeshSidecar.Traffic;
 
 /// <summary>
-/// The policies the destination's sidecar enforces on calls into its app: the rate limit of its own
-/// service (a token bucket, one for everyone or one per calling service) and the inbound metrics.
+/// The policies the destination's sidecar enforces on calls into its app: access control (see
+/// <see cref="InboundAccess"/>), the rate limit of its own service (a token bucket, one for everyone or one per calling service) and the inbound metrics.
 /// The service's rate is shared evenly among its healthy instances, so the service as a whole
 /// accepts about the rate the policy names however many instances it runs.
 /// </summary>
-internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metrics, TimeProvider time, string service)
+internal sealed class InboundPolicies(SnapshotHolder holder, InboundAccess access, SidecarMetrics metrics, TimeProvider time, string service)
 {
     /// <summary>A replaced limiter is disposed only after calls that may still hold it are done with it.</summary>
     private static readonly TimeSpan _retireAfter = TimeSpan.FromSeconds(10);
@@ -26,9 +26,12 @@ internal sealed class InboundPolicies(SnapshotHolder holder, SidecarMetrics metr
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
-        var source = context.Request.Headers[SourceHeader.Name] is { Count: > 0 } named ? named.ToString() : SourceHeader.Unknown;
+        var (verified, source) = InboundAccess.IdentifyCaller(context);
         try
         {
+            if (!await access.CheckAsync(context, verified, source).ConfigureAwait(false))
+                return;
+
             if (CurrentLimiter() is { } limiter)
             {
                 using var lease = limiter.Partitions.AttemptAcquire(source);

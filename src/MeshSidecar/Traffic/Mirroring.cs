@@ -10,8 +10,9 @@ namespace MeshSidecar.Traffic;
 /// Dark traffic: a copy of a request goes to an instance of the mirror subset, in the background,
 /// and its answer is thrown away. The caller never waits for it: copies beyond a small number in
 /// flight, and requests whose body is too large or of unknown length to copy, are not mirrored.
+/// Copies go through the service's own client, so they use its pooled connections and mutual TLS.
 /// </summary>
-internal sealed class Mirroring(SidecarMetrics metrics, string sourceService) : IDisposable
+internal sealed class Mirroring(SidecarMetrics metrics, string sourceService)
 {
     public const string MirrorHeader = "X-Mesh-Mirror";
     private const int MaxInFlight = 64;
@@ -22,18 +23,11 @@ internal sealed class Mirroring(SidecarMetrics metrics, string sourceService) : 
         ["Host", "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Upgrade", "Proxy-Connection", "Content-Length", "Content-Type", MirrorHeader],
         StringComparer.OrdinalIgnoreCase);
 
-    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(2),
-    });
-
     private int _inFlight;
 
     /// <summary>Starts a copy of the request to the subset; returns once the body is read, never waiting for the copy's answer.</summary>
-    public async Task SendAsync(HttpContext context, ServiceRoute service, string subset, IReadOnlyDictionary<string, string> labels, IEnumerable<DestinationState> destinations)
+    public async Task SendAsync(
+        HttpContext context, HttpMessageInvoker client, ServiceRoute service, string subset, IReadOnlyDictionary<string, string> labels, IEnumerable<DestinationState> destinations)
     {
         var target = destinations.Where(d => OutboundPolicies.Carries(d, labels)).ToList();
         var request = context.Request;
@@ -80,7 +74,7 @@ internal sealed class Mirroring(SidecarMetrics metrics, string sourceService) : 
             copy.Headers.Remove(SourceHeader.Name);
             copy.Headers.TryAddWithoutValidation(SourceHeader.Name, sourceService);
             metrics.Mirrored(service.Name, subset, sent: true);
-            _ = SendInBackgroundAsync(copy);
+            _ = SendInBackgroundAsync(client, copy);
         }
         catch
         {
@@ -89,14 +83,12 @@ internal sealed class Mirroring(SidecarMetrics metrics, string sourceService) : 
         }
     }
 
-    public void Dispose() => _client.Dispose();
-
-    private async Task SendInBackgroundAsync(HttpRequestMessage copy)
+    private async Task SendInBackgroundAsync(HttpMessageInvoker client, HttpRequestMessage copy)
     {
         try
         {
             using var timeout = new CancellationTokenSource(_copyTimeout);
-            using var response = await _client.SendAsync(copy, timeout.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(copy, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {

@@ -60,7 +60,7 @@ internal sealed class OutboundPolicies(
 
             if (service.Routes?.Policy.Mirror is { } mirror && Random.Shared.NextDouble() * 100 < mirror.Percent
                 && service.Routes.SubsetLabels(mirror.Subset) is { } labels)
-                await mirroring.SendAsync(context, service, mirror.Subset, labels, feature.AllDestinations).ConfigureAwait(false);
+                await mirroring.SendAsync(context, feature.Cluster.HttpClient, service, mirror.Subset, labels, feature.AllDestinations).ConfigureAwait(false);
 
             context.Features.Set(new MeshCall(context, service, route, subset, feature.AvailableDestinations) { RouteTimeoutMs = routeTimeout });
             await next().ConfigureAwait(false);

@@ -14,6 +14,7 @@ public sealed class OtlpExportTests : IDisposable
 {
     private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("mesh-sidecar-otlp-");
     private readonly ConcurrentQueue<(string? ContentType, byte[] Body)> _received = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
 
     public void Dispose() => _state.Delete(recursive: true);
 
@@ -55,6 +56,44 @@ public sealed class OtlpExportTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("mjt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG", "Bearer mjt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG")]
+    [InlineData(null, "")]
+    public async Task Start_JoinToken_SentAsBearerOnExports(string? joinToken, string expected)
+    {
+        var collector = await StartCollectorAsync();
+        try
+        {
+            var options = new SidecarOptions
+            {
+                Service = "orders",
+                AppPort = FreePort(),
+                ControlPlane = new Uri($"http://127.0.0.1:{FreePort()}"),
+                OutboundPort = FreePort(),
+                InboundPort = FreePort(),
+                AdminPort = FreePort(),
+                StateDirectory = _state.FullName,
+                JoinToken = joinToken,
+                Otlp = new OtlpExport(
+                    new Uri($"{collector.Urls.Single()}/v1/metrics"), OtlpExportProtocol.HttpProtobuf, TimeSpan.FromMilliseconds(200)),
+            };
+            var sidecar = SidecarHost.Create(options, logging => logging.ClearProviders());
+            await using (sidecar)
+            {
+                await sidecar.StartAsync();
+                await WaitForBodyAsync("mesh.sidecar.snapshot.revision"u8.ToArray());
+
+                Assert.NotEmpty(_authorizations);
+                Assert.All(_authorizations, authorization => Assert.Equal(expected, authorization));
+            }
+        }
+        finally
+        {
+            await collector.StopAsync();
+            await collector.DisposeAsync();
+        }
+    }
+
     private async Task<WebApplication> StartCollectorAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
@@ -68,6 +107,8 @@ public sealed class OtlpExportTests : IDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body, ct);
+            // The header first: a test that has seen the body may count on its header.
+            _authorizations.Enqueue(request.Headers.Authorization.ToString());
             _received.Enqueue((request.ContentType, body.ToArray()));
             // An empty ExportMetricsServiceResponse: full success.
             return Results.Bytes([], "application/x-protobuf");

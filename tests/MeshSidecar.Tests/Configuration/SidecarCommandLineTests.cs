@@ -115,12 +115,57 @@ public class SidecarCommandLineTests
         // The two given flags are not looked up; every other option falls back to its variable.
         Assert.Equal(
             [
-                "MESH_SIDECAR_ADMIN_PORT", "MESH_SIDECAR_ADVERTISE_ADDRESS", "MESH_SIDECAR_CONTROL_PLANE",
+                "MESH_JOIN_TOKEN", "MESH_SIDECAR_ADMIN_PORT", "MESH_SIDECAR_ADVERTISE_ADDRESS", "MESH_SIDECAR_CONTROL_PLANE",
                 "MESH_SIDECAR_INBOUND_PORT", "MESH_SIDECAR_INSTANCE_ID", "MESH_SIDECAR_LABELS",
                 "MESH_SIDECAR_LISTEN_ADDRESS", "MESH_SIDECAR_OTLP_ENDPOINT", "MESH_SIDECAR_OTLP_INTERVAL_MS",
                 "MESH_SIDECAR_OTLP_PROTOCOL", "MESH_SIDECAR_OUTBOUND_PORT", "MESH_SIDECAR_STATE_DIR",
             ],
             asked.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_JoinTokenFlag_GivesToken()
+    {
+        const string token = "mjt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+        var (options, errors) = Parse(Required("--join-token", token));
+
+        Assert.Empty(errors);
+        Assert.Equal(token, options!.JoinToken);
+        // Options may end up in a log line; the secret must not.
+        Assert.DoesNotContain(token, options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_JoinTokenVariable_GivesToken()
+    {
+        const string token = "mjt_abcdefghijklmnopqrstuvwxyz-_0123456789ABCDE";
+        var variables = new Dictionary<string, string> { ["MESH_JOIN_TOKEN"] = token };
+
+        var (options, errors) = Parse(variables, Required());
+
+        Assert.Empty(errors);
+        Assert.Equal(token, options!.JoinToken);
+    }
+
+    [Fact]
+    public void Parse_NoJoinToken_Null()
+    {
+        var (options, _) = Parse(Required());
+
+        Assert.Null(options!.JoinToken);
+    }
+
+    [Theory]
+    [InlineData("mat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("mjt_short")]
+    [InlineData("mjt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    public void Parse_MalformedJoinToken_ReportsFlagWithoutTheValue(string token)
+    {
+        var error = SingleError(Required("--join-token", token));
+
+        Assert.Equal("--join-token: not a join token (mjt_ followed by 43 base64url characters)", error);
+        Assert.DoesNotContain(token, error, StringComparison.Ordinal);
     }
 
     [Fact]
