@@ -1,0 +1,31 @@
+using Mesh.Store;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MeshConsole.Identity;
+
+internal static class IdentityExtensions
+{
+    /// <summary>The Data Protection application name: replicas (and their login cookies) share one key ring under it.</summary>
+    public const string ApplicationName = "MeshConsole";
+
+    /// <summary>Registers the mesh CA, sidecar admission and the identity endpoints' services. Call after the store, before the control plane.</summary>
+    public static WebApplicationBuilder AddWorkloadIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
+        builder.Services.AddOptions<BootstrapJoinTokenOptions>().Bind(builder.Configuration.GetSection(BootstrapJoinTokenOptions.Section)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BootstrapJoinTokenOptions>, BootstrapJoinTokenOptionsValidator>());
+        builder.Services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<MeshDbContext>();
+
+        builder.Services.AddSingleton<MeshAuthority>();
+        builder.Services.AddSingleton<WorkloadIssuer>();
+        builder.Services.AddSingleton<SidecarAdmission>();
+        builder.Services.AddSingleton<MeshIdentityReader>();
+        builder.Services.AddScoped<IdentityAdmin>();
+        builder.Services.AddHostedService<IdentityBootstrapper>();
+        builder.Services.AddHostedService<AuthorityRetirement>();
+        return builder;
+    }
+}
