@@ -17,15 +17,12 @@ internal static class CertificateFactory
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName(trustDomain);
         subject.AddCommonName($"Mesh CA {generation}");
+        subject.AddOrganizationName(trustDomain);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddUri(new Uri($"spiffe://{trustDomain}"));
-        request.CertificateExtensions.Add(names.Build());
         return request.CreateSelfSigned(now - Backdate, now + lifetime);
     }
 
