@@ -15,7 +15,25 @@ internal sealed partial class IdentityBootstrapper(
     /// <summary>The bootstrap token is for the first sidecars; admins revoke it once they handed out their own.</summary>
     public static readonly TimeSpan BootstrapLifetime = TimeSpan.FromDays(3650);
 
+    /// <summary>
+    /// A store that cannot answer yet does not stop the console: the CA is also created on first
+    /// use, and the bootstrap token at the next start.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, ex);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await authority.SigningAsync(cancellationToken).ConfigureAwait(false);
         if (bootstrap.Value.JoinToken is not { Length: > 0 } value)
@@ -38,8 +56,9 @@ internal sealed partial class IdentityBootstrapper(
             LogBootstrapCreated(logger);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the mesh-wide join token 'bootstrap' from Mesh:Bootstrap:JoinToken")]
     private static partial void LogBootstrapCreated(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not prepare the mesh CA or the bootstrap join token at start")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }
