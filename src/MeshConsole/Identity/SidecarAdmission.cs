@@ -62,7 +62,7 @@ internal sealed partial class SidecarAdmission(
     private static string UsedUpDetail(JoinToken token) =>
         $"hello.credentials: join token {token.Name} was already used by {token.MaxUses} other instance(s)";
 
-    private static string Format(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private Admission Refuse(Hello hello, RefusalKind kind, string detail)
     {
