@@ -7,6 +7,15 @@ cd "$(dirname "$0")"
 
 dotnet build src/MeshConsole --nologo -v q
 dotnet build src/Mesh.Demo --nologo -v q
+# The demo's sidecars join with a mesh-wide token, made once and kept beside the SQLite store: the
+# console creates its 'bootstrap' token from it at first start only.
+mkdir -p src/MeshConsole/data
+token_file=src/MeshConsole/data/join-token
+if [[ ! -s $token_file ]]; then
+  (umask 077; printf 'mjt_%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$token_file")
+fi
+Mesh__Bootstrap__JoinToken="$(cat "$token_file")"
+export Mesh__Bootstrap__JoinToken MESH_JOIN_TOKEN="$Mesh__Bootstrap__JoinToken"
 dotnet run --no-build --project src/MeshConsole &
 console=$!
 demo=""

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Mesh.Store;
 
 /// <summary>
-/// Announces committed revisions and registry changes to whoever recompiles from them (the control
+/// Announces committed revisions, registry and identity changes to whoever recompiles from them (the control
 /// plane): those of this process directly, those of other replicas through Postgres NOTIFY.
 /// Handlers must be quick and must not throw.
 /// </summary>
@@ -18,13 +18,20 @@ public sealed class ConfigChangeFeed
     /// <summary>Payload of a registry change.</summary>
     public const string RegistryPayload = "registry";
 
+    /// <summary>Payload of a change to workload identity: a CA rotated or retired, an instance revoked or readmitted.</summary>
+    public const string IdentityPayload = "identity";
+
     public event Action<long>? Committed;
+
+    public event Action? IdentityChanged;
 
     public event Action? RegistryChanged;
 
     public void Publish(long revision) => Committed?.Invoke(revision);
 
     public void PublishRegistryChange() => RegistryChanged?.Invoke();
+
+    public void PublishIdentityChange() => IdentityChanged?.Invoke();
 
     /// <summary>Sends <paramref name="payload"/> to the other replicas when the store is Postgres; delivered at commit.</summary>
     internal static async Task NotifyReplicasAsync(MeshDbContext db, string payload, CancellationToken ct)

@@ -29,6 +29,7 @@ internal sealed partial class PostgresChangeListener(
                 failures = 0;
                 feed.Publish(0);
                 feed.PublishRegistryChange();
+                feed.PublishIdentityChange();
                 while (true)
                     await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -50,6 +51,8 @@ internal sealed partial class PostgresChangeListener(
     {
         if (payload == ConfigChangeFeed.RegistryPayload)
             feed.PublishRegistryChange();
+        else if (payload == ConfigChangeFeed.IdentityPayload)
+            feed.PublishIdentityChange();
         else if (payload.StartsWith(ConfigChangeFeed.ConfigPrefix, StringComparison.Ordinal)
                  && long.TryParse(payload.AsSpan(ConfigChangeFeed.ConfigPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var revision))
             feed.Publish(revision);

@@ -30,6 +30,8 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<ConfigStore>();
         services.AddScoped<InstanceStore>();
         services.AddScoped<RollupStore>();
+        services.AddScoped<JoinTokenStore>();
+        services.AddScoped<IdentityStore>();
         services.AddHostedService<StoreMigrator>();
         // Replicas on one Postgres hear each other's changes; a lone SQLite console has no one to hear.
         if (string.Equals(configuration.GetSection(StoreOptions.Section)[nameof(StoreOptions.Store)], StoreProviders.Postgres, StringComparison.OrdinalIgnoreCase))

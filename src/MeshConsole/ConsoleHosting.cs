@@ -3,6 +3,7 @@ using MeshConsole.Audit;
 using MeshConsole.Components;
 using MeshConsole.ControlPlane;
 using MeshConsole.Data;
+using MeshConsole.Identity;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
 using MeshConsole.Telemetry;
@@ -32,6 +33,7 @@ public static class ConsoleHosting
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddDbContextCheck<MeshDbContext>("store");
         builder.AddConsoleTelemetry();
+        builder.AddWorkloadIdentity();
         builder.AddControlPlane();
         builder.AddTelemetry();
 
@@ -56,6 +58,7 @@ public static class ConsoleHosting
         app.MapPolicyEndpoints();
         app.MapRevisionEndpoints();
         app.MapControlPlane();
+        app.MapIdentityEndpoints();
         app.MapTelemetry();
         return app;
     }

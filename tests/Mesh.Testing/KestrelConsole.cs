@@ -27,6 +27,12 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         UseKestrel();
     }
 
+    /// <summary>
+    /// The mesh-wide join token every test console creates at first start (Mesh:Bootstrap:JoinToken),
+    /// unless the test's settings name another.
+    /// </summary>
+    public const string JoinToken = "mjt_test_join_token_of_the_console_under_test_0";
+
     public IReadOnlyDictionary<string, string> Settings => _settings;
 
     public Uri HttpAddress { get; }
@@ -52,6 +58,7 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseSetting("Kestrel:Endpoints:ControlPlane:Protocols", "Http2");
         builder.UseSetting("Kestrel:Endpoints:OtlpGrpc:Url", OtlpGrpcAddress.ToString());
         builder.UseSetting("Kestrel:Endpoints:OtlpHttp:Url", OtlpHttpAddress.ToString());
+        builder.UseSetting("Mesh:Bootstrap:JoinToken", JoinToken);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
     }

@@ -23,6 +23,8 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddDbContext<MeshDbContext>(builder => StoreServiceCollectionExtensions.Configure(builder, Database.Options));
         Services.AddScoped<ConfigStore>();
         Services.AddScoped<InstanceStore>();
+        Services.AddScoped<IdentityStore>();
+        Services.AddScoped<JoinTokenStore>();
         Services.AddSingleton<StoreAccess>();
     }
 

@@ -17,6 +17,52 @@ namespace Mesh.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Mesh.Store.Entities.CertificateAuthority", b =>
+                {
+                    b.Property<int>("Generation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.Property<byte[]>("Certificate")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("certificate");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_after");
+
+                    b.Property<byte[]>("ProtectedKey")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("protected_key");
+
+                    b.Property<long?>("RetireAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retire_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.HasKey("Generation")
+                        .HasName("pk_certificate_authorities");
+
+                    b.ToTable("certificate_authorities", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.ConfigObject", b =>
                 {
                     b.Property<string>("Kind")
@@ -124,6 +170,166 @@ namespace Mesh.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ix_config_revisions_kind_target_number");
 
                     b.ToTable("config_revisions", (string)null);
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.InstanceRevocation", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.HasKey("InstanceId")
+                        .HasName("pk_instance_revocations");
+
+                    b.ToTable("instance_revocations", (string)null);
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.IssuedCertificate", b =>
+                {
+                    b.Property<string>("Serial")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serial");
+
+                    b.Property<int>("AuthorityGeneration")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authority_generation");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_after");
+
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.HasKey("Serial")
+                        .HasName("pk_issued_certificates");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_issued_certificates_instance_id");
+
+                    b.ToTable("issued_certificates", (string)null);
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.JoinToken", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
+
+                    b.Property<int?>("MaxUses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_uses");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("scope");
+
+                    b.Property<int>("Uses")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uses");
+
+                    b.HasKey("Id")
+                        .HasName("pk_join_tokens");
+
+                    b.HasIndex("Hash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_join_tokens_hash");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_join_tokens_name");
+
+                    b.ToTable("join_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.JoinTokenUse", b =>
+                {
+                    b.Property<long>("JoinTokenId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("join_token_id");
+
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("instance_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.HasKey("JoinTokenId", "InstanceId")
+                        .HasName("pk_join_token_uses");
+
+                    b.ToTable("join_token_uses", (string)null);
                 });
 
             modelBuilder.Entity("Mesh.Store.Entities.MeshState", b =>
@@ -264,6 +470,42 @@ namespace Mesh.Migrations.Sqlite.Migrations
                         .HasDatabaseName("ix_topology_rollups_minute_replica_source_destination_protocol");
 
                     b.ToTable("topology_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.JoinTokenUse", b =>
+                {
+                    b.HasOne("Mesh.Store.Entities.JoinToken", null)
+                        .WithMany("UsedBy")
+                        .HasForeignKey("JoinTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_join_token_uses_join_tokens_join_token_id");
+                });
+
+            modelBuilder.Entity("Mesh.Store.Entities.JoinToken", b =>
+                {
+                    b.Navigation("UsedBy");
                 });
 #pragma warning restore 612, 618
         }

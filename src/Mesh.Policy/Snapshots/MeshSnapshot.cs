@@ -25,6 +25,9 @@ public sealed record ServiceSnapshot(
 /// <param name="AccessJson">The access policy as canonical JSON, null when none is written.</param>
 public sealed record MeshSnapshot(long Revision, string Hash, IReadOnlyList<ServiceSnapshot> Services, string? AccessJson)
 {
+    /// <summary>Trust anchors, revoked serials and trust domain; covered by <see cref="Hash"/>.</summary>
+    public SnapshotIdentity Identity { get; init; } = SnapshotIdentity.None;
+
     /// <summary>The snapshot of a mesh with nothing configured and nobody registered.</summary>
     public static MeshSnapshot Empty { get; } = SnapshotCompiler.Compile(0, [], []);
 }

@@ -17,10 +17,16 @@ public sealed record SnapshotDocument(ConfigKind Kind, string Target, string Jso
 public static class SnapshotCompiler
 {
     /// <summary>Compiles a snapshot; services are those declared plus those with registered instances.</summary>
-    public static MeshSnapshot Compile(long revision, IReadOnlyList<SnapshotDocument> documents, IReadOnlyList<InstanceEndpoint> instances)
+    public static MeshSnapshot Compile(long revision, IReadOnlyList<SnapshotDocument> documents, IReadOnlyList<InstanceEndpoint> instances) =>
+        Compile(revision, documents, instances, SnapshotIdentity.None);
+
+    /// <summary>Compiles a snapshot that also carries the mesh's workload identity.</summary>
+    public static MeshSnapshot Compile(
+        long revision, IReadOnlyList<SnapshotDocument> documents, IReadOnlyList<InstanceEndpoint> instances, SnapshotIdentity identity)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(instances);
+        ArgumentNullException.ThrowIfNull(identity);
 
         var byKey = documents.ToDictionary(d => (d.Kind, d.Target), d => ConfigDocuments.Canonical(d.Kind, d.Json));
         var instancesByService = instances.ToLookup(i => i.Service, StringComparer.Ordinal);
@@ -42,10 +48,10 @@ public static class SnapshotCompiler
         })
             .ToList();
         var access = byKey.GetValueOrDefault((ConfigKind.Access, ConfigKinds.MeshTarget));
-        return new MeshSnapshot(revision, Hash(services, access), services, access);
+        return new MeshSnapshot(revision, Hash(services, access, identity), services, access) { Identity = identity };
     }
 
-    private static string Hash(IReadOnlyList<ServiceSnapshot> services, string? access)
+    private static string Hash(IReadOnlyList<ServiceSnapshot> services, string? access, SnapshotIdentity identity)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -84,10 +90,29 @@ public static class SnapshotCompiler
             }
 
             writer.WriteEndArray();
+            WriteIdentity(writer, identity);
             writer.WriteEndObject();
         }
 
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+
+    /// <summary>Written only when there is one, so a mesh without a CA hashes as it always did.</summary>
+    private static void WriteIdentity(Utf8JsonWriter writer, SnapshotIdentity identity)
+    {
+        if (identity.TrustDomain.Length == 0 && identity.TrustAnchors.Count == 0 && identity.RevokedSerials.Count == 0)
+            return;
+        writer.WriteStartObject("identity");
+        writer.WriteString("trustDomain", identity.TrustDomain);
+        writer.WriteStartArray("anchors");
+        foreach (var anchor in identity.TrustAnchors)
+            writer.WriteBase64StringValue(anchor);
+        writer.WriteEndArray();
+        writer.WriteStartArray("revoked");
+        foreach (var serial in identity.RevokedSerials)
+            writer.WriteStringValue(serial);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
     }
 
     /// <summary>Keeps <paramref name="previous"/> when <paramref name="next"/> has the same content, so nothing is resent.</summary>

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Contracts.V1;
+using MeshConsole.Identity;
 
 namespace MeshConsole.ControlPlane;
 
@@ -9,7 +10,7 @@ namespace MeshConsole.ControlPlane;
 /// hands them to the registry, and writes what the publisher pushes.
 /// </summary>
 internal sealed partial class ControlPlaneService(
-    SidecarRegistry registry, SnapshotPublisher publisher, TimeProvider time, IHostApplicationLifetime lifetime,
+    SidecarRegistry registry, SnapshotPublisher publisher, SidecarAdmission admission, TimeProvider time, IHostApplicationLifetime lifetime,
     Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options, ILogger<ControlPlaneService> logger)
     : Mesh.Contracts.V1.ControlPlane.ControlPlaneBase
 {
@@ -25,8 +26,13 @@ internal sealed partial class ControlPlaneService(
         var errors = HelloValidator.Validate(first.Hello);
         if (errors.Count > 0)
             throw Invalid(string.Join("; ", errors));
+        // Nothing is registered before the sidecar is admitted: a refused Hello leaves no trace.
+        var admitted = await admission.AdmitAsync(first.Hello, ct).ConfigureAwait(false);
+        if (admitted.Refusal is { } refusal)
+            throw Refused(refusal);
 
         using var session = await registry.ConnectAsync(first.Hello).ConfigureAwait(false);
+        session.PushCertificate(CertificateMessages.ToMessage(admitted.Certificate!));
         LogConnected(logger, session.InstanceId, first.Hello.Service);
         // A console that is stopping ends its streams at once, so its sidecars move on (to another
         // replica, or wait for it on their last snapshot) instead of holding its shutdown open.
@@ -37,7 +43,7 @@ internal sealed partial class ControlPlaneService(
         try
         {
             while (await requestStream.MoveNext(both.Token).ConfigureAwait(false))
-                await ReceiveAsync(session, requestStream.Current).ConfigureAwait(false);
+                await ReceiveAsync(session, requestStream.Current, both.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (both.IsCancellationRequested)
         {
@@ -49,9 +55,12 @@ internal sealed partial class ControlPlaneService(
             await writing.ConfigureAwait(false);
             LogDisconnected(logger, session.InstanceId);
         }
+
+        if (session.EndStatus is { } ended)
+            throw new RpcException(ended);
     }
 
-    private async Task ReceiveAsync(SidecarSession session, SidecarMessage message)
+    private async Task ReceiveAsync(SidecarSession session, SidecarMessage message, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         switch (message.KindCase)
@@ -70,10 +79,16 @@ internal sealed partial class ControlPlaneService(
             case SidecarMessage.KindOneofCase.Heartbeat:
                 await registry.HeardAsync(session).ConfigureAwait(false);
                 break;
+            case SidecarMessage.KindOneofCase.CertificateRequest:
+                var renewed = await admission.RenewAsync(session.Hello, message.CertificateRequest.Csr.Memory, ct).ConfigureAwait(false);
+                if (renewed.Refusal is { } refusal)
+                    throw Refused(refusal);
+                session.PushCertificate(CertificateMessages.ToMessage(renewed.Certificate!));
+                break;
             case SidecarMessage.KindOneofCase.Hello:
                 throw Invalid("hello: sent twice on one stream");
             default:
-                throw Invalid("message: empty (set one of hello, ack, nack, heartbeat)");
+                throw Invalid("message: empty (set one of hello, ack, nack, heartbeat, certificate_request)");
         }
     }
 
@@ -84,23 +99,30 @@ internal sealed partial class ControlPlaneService(
     private async Task WriteAsync(SidecarSession session, IServerStreamWriter<ControlMessage> stream, CancellationToken ct)
     {
         var reader = session.Pending;
+        var certificates = session.PendingCertificates;
         try
         {
             while (true)
             {
                 var ready = reader.WaitToReadAsync(ct).AsTask();
+                var certificateReady = certificates.WaitToReadAsync(ct).AsTask();
                 var ping = Task.Delay(options.Value.PingInterval, time, ct);
-                await Task.WhenAny(ready, ping).ConfigureAwait(false);
+                await Task.WhenAny(ready, certificateReady, ping).ConfigureAwait(false);
                 if (ct.IsCancellationRequested)
                     return;
 
-                if (!ready.IsCompleted)
+                if (!ready.IsCompleted && !certificateReady.IsCompleted)
                 {
                     await stream.WriteAsync(new ControlMessage { Ping = new Ping { SentAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()) } }, CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
 
-                if (!await ready.ConfigureAwait(false))
+                // Certificates first: a sidecar needs its certificate before the snapshot that trusts it.
+                while (certificates.TryRead(out var certificate))
+                    await stream.WriteAsync(certificate, CancellationToken.None).ConfigureAwait(false);
+                if (ready.IsCompleted && !await ready.ConfigureAwait(false))
+                    return;
+                if (certificateReady.IsCompleted && !await certificateReady.ConfigureAwait(false))
                     return;
                 while (session.TryTake(out var published))
                     await stream.WriteAsync(published.Message, CancellationToken.None).ConfigureAwait(false);
@@ -116,6 +138,13 @@ internal sealed partial class ControlPlaneService(
     }
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
+
+    private static RpcException Refused(Refusal refusal) => new(new Status(refusal.Kind switch
+    {
+        RefusalKind.Unauthenticated => StatusCode.Unauthenticated,
+        RefusalKind.PermissionDenied => StatusCode.PermissionDenied,
+        _ => StatusCode.InvalidArgument,
+    }, refusal.Detail));
 
     private static string Word(SidecarMessage.KindOneofCase kind) =>
         kind == SidecarMessage.KindOneofCase.None ? "an empty message" : $"a {kind.ToString().ToLowerInvariant()}";

@@ -88,6 +88,18 @@ internal sealed partial class SidecarRegistry(
         }
     }
 
+    /// <summary>Ends the streams of revoked instances with PERMISSION_DENIED; they may not rejoin until the revocation is lifted.</summary>
+    public void EndRevoked(IReadOnlySet<string> revoked)
+    {
+        if (revoked.Count == 0)
+            return;
+        foreach (var session in _sessions.Values.Where(s => s.DisconnectedAt is null && revoked.Contains(s.InstanceId)))
+        {
+            session.EndWith(new Grpc.Core.Status(Grpc.Core.StatusCode.PermissionDenied, $"hello.instance_id: instance {session.InstanceId} was revoked"), time.GetUtcNow());
+            LogRevokedEnded(logger, session.InstanceId);
+        }
+    }
+
     public IReadOnlyList<SidecarSession> Connected() =>
         _sessions.Values.Where(s => s.DisconnectedAt is null).ToList();
 
@@ -217,6 +229,9 @@ internal sealed partial class SidecarRegistry(
             return default;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended the stream of revoked instance {InstanceId}")]
+    private static partial void LogRevokedEnded(ILogger logger, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep the sidecar registry in the store; live sessions are unaffected")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception);

@@ -30,11 +30,25 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
     private readonly Channel<PublishedSnapshot> _outbox =
         Channel.CreateBounded<PublishedSnapshot>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
+    /// <summary>Workload certificates to send; each answers one request, so none is dropped.</summary>
+    private readonly Channel<ControlMessage> _certificates = Channel.CreateUnbounded<ControlMessage>();
+
+    private Grpc.Core.Status? _endStatus;
+
     /// <summary>The nonce waiting in the outbox, not yet taken by the writer.</summary>
     private string? _queuedNonce;
 
     /// <summary>What the writer waits on; take with <see cref="TryTake"/>.</summary>
     public ChannelReader<PublishedSnapshot> Pending => _outbox.Reader;
+
+    /// <summary>Certificates the writer sends before any snapshot.</summary>
+    public ChannelReader<ControlMessage> PendingCertificates => _certificates.Reader;
+
+    /// <summary>The status the stream ends with when the console ended it for a reason (a revoked instance).</summary>
+    public Grpc.Core.Status? EndStatus
+    {
+        get { lock (_gate) return _endStatus; }
+    }
 
     /// <summary>Cancelled when the session ends or another stream of the same instance supersedes it.</summary>
     public CancellationToken Ended => _ended.Token;
@@ -67,6 +81,17 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
             _queuedNonce = published.Nonce;
             _outbox.Writer.TryWrite(published);
         }
+    }
+
+    /// <summary>Queues a workload certificate for the writer.</summary>
+    public void PushCertificate(ControlMessage certificate) => _certificates.Writer.TryWrite(certificate);
+
+    /// <summary>Ends the session because its instance was revoked; its stream ends with <paramref name="status"/>.</summary>
+    public void EndWith(Grpc.Core.Status status, DateTimeOffset at)
+    {
+        lock (_gate)
+            _endStatus ??= status;
+        End(at);
     }
 
     /// <summary>Takes the publication to write next; under the same lock as <see cref="Push"/>, so what is taken is never forgotten.</summary>
@@ -131,6 +156,7 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         }
 
         _outbox.Writer.TryComplete();
+        _certificates.Writer.TryComplete();
         _ended.Cancel();
     }
 

@@ -16,7 +16,11 @@ internal static class SnapshotMessages
             Hash = snapshot.Hash,
             AccessJson = snapshot.AccessJson ?? "",
             IssuedAt = Timestamp.FromDateTimeOffset(issuedAt),
+            TrustDomain = snapshot.Identity.TrustDomain,
         };
+        foreach (var anchor in snapshot.Identity.TrustAnchors)
+            message.TrustAnchors.Add(Google.Protobuf.ByteString.CopyFrom(anchor));
+        message.RevokedSerials.Add(snapshot.Identity.RevokedSerials);
         foreach (var service in snapshot.Services)
         {
             var config = new ServiceConfig

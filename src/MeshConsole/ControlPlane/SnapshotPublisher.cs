@@ -1,11 +1,12 @@
 using System.Threading.Channels;
 using Mesh.Policy.Snapshots;
 using Mesh.Store;
+using MeshConsole.Identity;
 
 namespace MeshConsole.ControlPlane;
 
 /// <summary>
-/// Recompiles the mesh snapshot when a revision is committed or the registry changes, and pushes it
+/// Recompiles the mesh snapshot when a revision is committed, the registry or workload identity changes, and pushes it
 /// on every open stream when its content changed. Bursts are debounced. <see cref="Current"/> is
 /// swapped whole; readers never see half a snapshot.
 /// </summary>
@@ -15,23 +16,26 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     private readonly IServiceScopeFactory _scopes;
     private readonly SidecarRegistry _registry;
     private readonly ConfigChangeFeed _changes;
+    private readonly MeshIdentityReader _identity;
     private readonly TimeProvider _time;
     private readonly ControlPlaneOptions _options;
     private readonly ILogger<SnapshotPublisher> _logger;
     private volatile PublishedSnapshot? _current;
 
     public SnapshotPublisher(
-        IServiceScopeFactory scopes, SidecarRegistry registry, ConfigChangeFeed changes, TimeProvider time,
+        IServiceScopeFactory scopes, SidecarRegistry registry, ConfigChangeFeed changes, MeshIdentityReader identity, TimeProvider time,
         Microsoft.Extensions.Options.IOptions<ControlPlaneOptions> options, ILogger<SnapshotPublisher> logger)
     {
         _scopes = scopes;
         _registry = registry;
         _changes = changes;
+        _identity = identity;
         _time = time;
         _options = options.Value;
         _logger = logger;
         _changes.Committed += OnCommitted;
         _changes.RegistryChanged += Trigger;
+        _changes.IdentityChanged += Trigger;
         _registry.Changed += Trigger;
     }
 
@@ -51,6 +55,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     {
         _changes.Committed -= OnCommitted;
         _changes.RegistryChanged -= Trigger;
+        _changes.IdentityChanged -= Trigger;
         _registry.Changed -= Trigger;
         base.Dispose();
     }
@@ -60,7 +65,7 @@ internal sealed partial class SnapshotPublisher : BackgroundService
     {
         try
         {
-            _current = PublishedSnapshot.Create(await CompileAsync(cancellationToken).ConfigureAwait(false), _time.GetUtcNow());
+            _current = PublishedSnapshot.Create((await CompileAsync(cancellationToken).ConfigureAwait(false)).Snapshot, _time.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -106,7 +111,9 @@ internal sealed partial class SnapshotPublisher : BackgroundService
 
     private async Task PublishAsync(CancellationToken ct)
     {
-        var compiled = await CompileAsync(ct).ConfigureAwait(false);
+        var (compiled, revoked) = await CompileAsync(ct).ConfigureAwait(false);
+        // Before the unchanged check: revoking an instance without live certificates changes no snapshot, yet ends its stream.
+        _registry.EndRevoked(revoked);
         if (_current is { } previous && ReferenceEquals(SnapshotCompiler.KeepIfUnchanged(previous.Snapshot, compiled), previous.Snapshot))
             return;
 
@@ -119,15 +126,18 @@ internal sealed partial class SnapshotPublisher : BackgroundService
         Published?.Invoke();
     }
 
-    private async Task<MeshSnapshot> CompileAsync(CancellationToken ct)
+    private async Task<(MeshSnapshot Snapshot, IReadOnlySet<string> Revoked)> CompileAsync(CancellationToken ct)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<ConfigStore>();
         var config = await store.ReadSnapshotAsync(ct).ConfigureAwait(false);
-        return SnapshotCompiler.Compile(
+        var identity = await _identity.ReadAsync(scope.ServiceProvider.GetRequiredService<IdentityStore>(), ct).ConfigureAwait(false);
+        var snapshot = SnapshotCompiler.Compile(
             config.Revision,
             config.Documents.Select(d => new SnapshotDocument(d.Kind, d.Target, d.Spec)).ToList(),
-            await _registry.EndpointsAsync(ct).ConfigureAwait(false));
+            await _registry.EndpointsAsync(ct).ConfigureAwait(false),
+            identity.Snapshot);
+        return (snapshot, identity.RevokedInstances);
     }
 
     private async Task SweepAsync(PeriodicTimer timer, CancellationToken ct)

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
 using System.Threading.Channels;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Mesh.Contracts.V1;
+using Mesh.Testing;
 
 namespace MeshConsole.Tests.ControlPlane;
 
@@ -28,6 +31,7 @@ public sealed class FakeSidecar : IAsyncDisposable
 
     public static FakeSidecar Open(Uri controlPlane) => new(GrpcChannel.ForAddress(controlPlane));
 
+    /// <summary>A valid Hello: the test console's join token and a CSR for a fresh P-256 key.</summary>
     public static Hello Hello(string service, string instance, int port = 15006, string version = "v1") => new()
     {
         Service = service,
@@ -36,7 +40,20 @@ public sealed class FakeSidecar : IAsyncDisposable
         InboundPort = (uint)port,
         SidecarBuild = "test",
         Labels = { ["version"] = version },
+        Credentials = KestrelConsole.JoinToken,
+        Csr = ByteString.CopyFrom(Csr()),
     };
+
+    /// <summary>A PKCS#10 request (DER) for a new P-256 key, or for <paramref name="key"/>, asking for <paramref name="subject"/>.</summary>
+    public static byte[] Csr(ECDsa? key = null, string subject = "CN=whatever-the-sidecar-asks")
+    {
+        using var fresh = key is null ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        return new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key ?? fresh!, HashAlgorithmName.SHA256).CreateSigningRequest();
+    }
+
+    /// <summary>Asks for a new certificate on the open stream.</summary>
+    public Task RequestCertificateAsync(byte[] csr) =>
+        SendAsync(new SidecarMessage { CertificateRequest = new Mesh.Contracts.V1.CertificateRequest { Csr = ByteString.CopyFrom(csr) } });
 
     public Task SendAsync(SidecarMessage message) => _call.RequestStream.WriteAsync(message);
 
@@ -57,6 +74,30 @@ public sealed class FakeSidecar : IAsyncDisposable
             var message = await _received.Reader.ReadAsync(timeout.Token);
             if (message.KindCase == ControlMessage.KindOneofCase.Snapshot && (until?.Invoke(message.Snapshot) ?? true))
                 return message.Snapshot;
+        }
+    }
+
+    /// <summary>The next workload certificate, skipping pings and snapshots; bounded by a timeout.</summary>
+    public async Task<WorkloadCertificate> NextCertificateAsync(int timeoutSeconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var message = await _received.Reader.ReadAsync(timeout.Token);
+            if (message.KindCase == ControlMessage.KindOneofCase.Certificate)
+                return message.Certificate;
+        }
+    }
+
+    /// <summary>The first message the console sent after the Hello, other than a ping.</summary>
+    public async Task<ControlMessage> FirstMessageAsync(int timeoutSeconds = 10)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var message = await _received.Reader.ReadAsync(timeout.Token);
+            if (message.KindCase != ControlMessage.KindOneofCase.Ping)
+                return message;
         }
     }
 

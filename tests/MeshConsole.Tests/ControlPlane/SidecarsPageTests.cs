@@ -61,7 +61,7 @@ public sealed class SidecarsPageTests : PageTestContext
         Services.AddSingleton<SidecarRegistry>();
         Services.AddSingleton(sp => new SnapshotPublisher(
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<SidecarRegistry>(),
-            sp.GetRequiredService<ConfigChangeFeed>(), TimeProvider.System,
+            sp.GetRequiredService<ConfigChangeFeed>(), new MeshConsole.Identity.MeshIdentityReader(Options.Create(new MeshConsole.Identity.IdentityOptions()), TimeProvider.System), TimeProvider.System,
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>(), NullLogger<SnapshotPublisher>.Instance));
     }
 

@@ -66,6 +66,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [InlineData("/history", "History")]
     [InlineData("/access", "Access")]
     [InlineData("/settings", "sqlite")]
+    [InlineData("/identity", "CN=Mesh CA 1, O=mesh.local")]
     public async Task Pages_Prerendered_ShowShellAndContent(string path, string expected)
     {
         var html = await _client.GetStringAsync(path);

@@ -161,7 +161,7 @@ public sealed class TopologyPageTests : PageTestContext
         Services.AddSingleton<SidecarRegistry>();
         Services.AddSingleton(sp => new SnapshotPublisher(
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<SidecarRegistry>(),
-            sp.GetRequiredService<ConfigChangeFeed>(), _time,
+            sp.GetRequiredService<ConfigChangeFeed>(), new MeshConsole.Identity.MeshIdentityReader(Options.Create(new MeshConsole.Identity.IdentityOptions()), _time), _time,
             sp.GetRequiredService<IOptions<ControlPlaneOptions>>(), NullLogger<SnapshotPublisher>.Instance));
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }

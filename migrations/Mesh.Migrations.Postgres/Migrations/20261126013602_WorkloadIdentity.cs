@@ -1,0 +1,158 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Mesh.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class WorkloadIdentity : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "certificate_authorities",
+                columns: table => new
+                {
+                    generation = table.Column<int>(type: "integer", nullable: false),
+                    certificate = table.Column<byte[]>(type: "bytea", nullable: false),
+                    protected_key = table.Column<byte[]>(type: "bytea", nullable: false),
+                    state = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    not_after = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    retire_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_certificate_authorities", x => x.generation);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    friendly_name = table.Column<string>(type: "text", nullable: true),
+                    xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_data_protection_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "instance_revocations",
+                columns: table => new
+                {
+                    instance_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_instance_revocations", x => x.instance_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "issued_certificates",
+                columns: table => new
+                {
+                    serial = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    instance_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    service = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    authority_generation = table.Column<int>(type: "integer", nullable: false),
+                    not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    not_after = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_issued_certificates", x => x.serial);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "join_tokens",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    name = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    scope = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    max_uses = table.Column<int>(type: "integer", nullable: true),
+                    uses = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    revoked_by = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_join_tokens", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "join_token_uses",
+                columns: table => new
+                {
+                    join_token_id = table.Column<long>(type: "bigint", nullable: false),
+                    instance_id = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_join_token_uses", x => new { x.join_token_id, x.instance_id });
+                    table.ForeignKey(
+                        name: "fk_join_token_uses_join_tokens_join_token_id",
+                        column: x => x.join_token_id,
+                        principalTable: "join_tokens",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_issued_certificates_instance_id",
+                table: "issued_certificates",
+                column: "instance_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_join_tokens_hash",
+                table: "join_tokens",
+                column: "hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_join_tokens_name",
+                table: "join_tokens",
+                column: "name",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "certificate_authorities");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
+
+            migrationBuilder.DropTable(
+                name: "instance_revocations");
+
+            migrationBuilder.DropTable(
+                name: "issued_certificates");
+
+            migrationBuilder.DropTable(
+                name: "join_token_uses");
+
+            migrationBuilder.DropTable(
+                name: "join_tokens");
+        }
+    }
+}

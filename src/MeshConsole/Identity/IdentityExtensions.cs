@@ -1,0 +1,35 @@
+using Mesh.Store;
+using MeshConsole.Accounts;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MeshConsole.Identity;
+
+internal static class IdentityExtensions
+{
+    /// <summary>The Data Protection application name: replicas (and their login cookies) share one key ring under it.</summary>
+    public const string ApplicationName = "MeshConsole";
+
+    /// <summary>Registers the mesh CA, sidecar admission and the identity endpoints' services. Call after the store, before the control plane.</summary>
+    public static WebApplicationBuilder AddWorkloadIdentity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
+        builder.Services.AddOptions<BootstrapJoinTokenOptions>().Bind(builder.Configuration.GetSection(BootstrapJoinTokenOptions.Section)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BootstrapJoinTokenOptions>, BootstrapJoinTokenOptionsValidator>());
+        // The Identity page asks for the admin policy before each action. The accounts part registers
+        // the same policies with authentication; registering them twice is harmless.
+        builder.Services.AddAuthorizationCore(o => o.AddMeshPolicies());
+        builder.Services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<MeshDbContext>();
+
+        builder.Services.AddSingleton<MeshAuthority>();
+        builder.Services.AddSingleton<WorkloadIssuer>();
+        builder.Services.AddSingleton<SidecarAdmission>();
+        builder.Services.AddSingleton<MeshIdentityReader>();
+        builder.Services.AddScoped<IdentityAdmin>();
+        builder.Services.AddHostedService<IdentityBootstrapper>();
+        builder.Services.AddHostedService<AuthorityRetirement>();
+        return builder;
+    }
+}
