@@ -147,6 +147,7 @@ public sealed class MeshFixture : IAsyncLifetime
             Service = service,
             AppPort = appPort,
             ControlPlane = Console.ControlPlaneAddress,
+            JoinToken = KestrelConsole.JoinToken,
             Labels = labels,
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),

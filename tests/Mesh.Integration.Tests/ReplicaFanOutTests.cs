@@ -62,6 +62,7 @@ public sealed class ReplicaFanOutTests : IAsyncLifetime
             Service = service,
             AppPort = appPort,
             ControlPlane = replica.ControlPlaneAddress,
+            JoinToken = KestrelConsole.JoinToken,
             Labels = new Dictionary<string, string> { ["version"] = "v1" },
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),

@@ -30,6 +30,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
             Service = caller,
             AppPort = KestrelConsole.FreePort(),
             ControlPlane = mesh.Console.ControlPlaneAddress,
+            JoinToken = KestrelConsole.JoinToken,
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),
             AdminPort = KestrelConsole.FreePort(),
