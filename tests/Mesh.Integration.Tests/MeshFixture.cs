@@ -29,7 +29,12 @@ public sealed class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        Console = new KestrelConsole(_database, new Dictionary<string, string> { ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020" });
+        // Sidecars cannot send an API token with their OTLP exports yet.
+        Console = new KestrelConsole(_database, new Dictionary<string, string>
+        {
+            ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020",
+            ["Mesh:Telemetry:AllowAnonymousIngest"] = "true",
+        });
         Console.StartServer();
         Api = Console.CreateHttpClient();
 

@@ -78,7 +78,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Grpc_Export_EdgeAppears()
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
 
         var answer = await new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("cart", "pricing", status: 200, count: 5)));
 
@@ -194,7 +194,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     public async Task GrpcMessageOverTheLimit_ResourceExhausted()
     {
         using var small = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
-        using var channel = GrpcChannel.ForAddress(small.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = small.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(small.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = small.Server.CreateHandler().Authenticate() });
         var export = Export([.. Enumerable.Range(0, 50).Select(i => Point("shop", $"big-{i}", status: 200, count: 1))]);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await new MetricsService.MetricsServiceClient(channel).ExportAsync(export));
