@@ -7,7 +7,7 @@ using MeshSidecar.Configuration;
 namespace Mesh.Demo;
 
 /// <summary>Starts the shop's apps and their sidecars, declares the services in the console, and sends traffic.</summary>
-public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, ILogger logger) : IAsyncDisposable
+public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string apiToken, ILogger logger) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _running = [];
     private int _loadgenPort;
@@ -83,6 +83,7 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, IL
     private async Task DeclareAsync(CancellationToken ct)
     {
         using var api = new HttpClient { BaseAddress = console };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
         foreach (var name in ShopService.Shop.Select(s => s.Name).Append("loadgen").Distinct())
             await PutIfAbsentAsync(api, $"api/services/{name}", $$"""{"owner":"demo","description":"demo shop: {{name}}","version":0,"reason":"demo mesh"}""", ct);
         await PutIfAbsentAsync(api, "api/services/orders/routes", """

@@ -7,7 +7,8 @@ namespace MeshConsole.Browser.Tests;
 
 /// <summary>
 /// The real console, started as its own process from its build output on a free loopback port,
-/// with a fresh SQLite folder: what a user gets from the README's run command.
+/// with a fresh SQLite folder: what a user gets from the README's run command. It starts with the
+/// bootstrap admin (<see cref="AdminPassword"/>) and API token (<see cref="ApiToken"/>).
 /// </summary>
 public sealed class ConsoleProcess : IAsyncDisposable
 {
@@ -23,6 +24,10 @@ public sealed class ConsoleProcess : IAsyncDisposable
         ControlPlane = controlPlane;
         OtlpGrpc = otlpGrpc;
     }
+
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "browser-admin-password";
+    public const string ApiToken = "mat_BrowserTestTokenBrowserTestTokenBrowserTest";
 
     public Uri Address { get; }
 
@@ -62,6 +67,10 @@ public sealed class ConsoleProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Mesh__Bootstrap__AdminPassword"] = AdminPassword;
+        start.Environment["Mesh__Bootstrap__ApiToken"] = ApiToken;
+        // The demo's sidecars cannot send an API token with their OTLP exports yet.
+        start.Environment["Mesh__Telemetry__AllowAnonymousIngest"] = "true";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
         var console = new ConsoleProcess(process, dataDirectory, address, controlPlane, otlpGrpc);

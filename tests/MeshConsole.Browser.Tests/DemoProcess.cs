@@ -35,6 +35,7 @@ public sealed class DemoProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["MESH_API_TOKEN"] = ConsoleProcess.ApiToken;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the demo");
         var demo = new DemoProcess(process);
         process.OutputDataReceived += (_, e) => demo.Append(e.Data);

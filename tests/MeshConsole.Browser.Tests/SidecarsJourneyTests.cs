@@ -33,8 +33,7 @@ public sealed class SidecarsJourneyTests : IClassFixture<BrowserFixture>
             StateDirectory = state,
         }, logging => logging.ClearProviders());
         await sidecar.StartAsync();
-        var context = await _fixture.Browser.NewContextAsync(new() { BaseURL = _fixture.Console.Address.ToString() });
-        var page = await context.NewPageAsync();
+        var page = await _fixture.SignedInPageAsync();
 
         await page.GotoAsync("sidecars");
 

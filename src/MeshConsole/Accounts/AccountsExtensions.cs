@@ -18,19 +18,7 @@ internal static class AccountsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BootstrapOptions>, BootstrapOptionsValidator>();
 
-        builder.Services.AddIdentityCore<ConsoleUser>(o =>
-            {
-                o.Password.RequiredLength = AccountRules.MinPasswordLength;
-                // Length over composition rules (NIST SP 800-63B): a long passphrase is a good password.
-                o.Password.RequireDigit = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = AccountRules.MaxFailedSignIns;
-                o.Lockout.DefaultLockoutTimeSpan = AccountRules.Lockout;
-                o.Lockout.AllowedForNewUsers = true;
-                o.User.RequireUniqueEmail = false;
-            })
+        builder.Services.AddIdentityCore<ConsoleUser>(AccountRules.Configure)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddSignInManager()

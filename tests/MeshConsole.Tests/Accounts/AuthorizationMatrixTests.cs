@@ -124,6 +124,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 mismatches.Add($"{key}: expected {expected}, is {actual}");
         }
 
+        var mapped = Endpoints().Select(e => e.Key).ToHashSet();
+        mismatches.AddRange(_expected.Keys.Where(k => !mapped.Contains(k)).Select(k => $"{k}: in the table but no longer mapped"));
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
