@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Mesh.Policy.Validation;
 using Mesh.Store.Accounts;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace MeshConsole.Accounts;
 
@@ -54,7 +55,7 @@ public sealed class ApiTokenService(ApiTokenStore store, UserManager<ConsoleUser
             return [];
         var all = RoleRank.Highest(caller) == MeshPolicies.Admin;
         var tokens = await store.ListAsync(all ? null : callerId, ct).ConfigureAwait(false);
-        var owners = users.Users.Select(u => new { u.Id, u.UserName }).ToDictionary(u => u.Id, u => u.UserName ?? u.Id);
+        var owners = await users.Users.Select(u => new { u.Id, u.UserName }).ToDictionaryAsync(u => u.Id, u => u.UserName ?? u.Id, ct).ConfigureAwait(false);
         var now = time.GetUtcNow();
         return tokens.Select(t => View(t, owners.GetValueOrDefault(t.OwnerId, t.OwnerId), now)).ToList();
     }

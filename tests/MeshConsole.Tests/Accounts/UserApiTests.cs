@@ -48,6 +48,18 @@ public sealed class UserApiTests : IAsyncLifetime
         Assert.DoesNotContain(users.EnumerateArray(), u => u.GetProperty("userName").GetString() == "grace");
     }
 
+    [Theory]
+    [InlineData("{\"userName\": 7}", "userName")]
+    [InlineData("not json", "$")]
+    public async Task Create_MalformedBody_400NamingTheField(string body, string field)
+    {
+        var response = await _admin.PostAsync("/api/users", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("malformed", errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task DemoteOrDelete_LastAdmin_409AndStillAdmin()
     {
