@@ -87,6 +87,32 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Grpc_ExportWithoutToken_UnauthenticatedAndNothingCounted()
+    {
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("intruder", "pricing", status: 200, count: 5))).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        var topology = await _client.GetStringAsync("/api/topology?window=1m");
+        Assert.DoesNotContain("intruder", topology, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Grpc_ExportWithoutTokenWhenAnonymousIngestAllowed_EdgeAppears()
+    {
+        await using var open = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Telemetry:AllowAnonymousIngest", "true"));
+        using var client = open.CreateClient();
+        using var channel = GrpcChannel.ForAddress(open.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = open.Server.CreateHandler() });
+
+        await new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("sdk-app", "pricing", status: 200, count: 3)));
+
+        var topology = await client.GetStringAsync("/api/topology?window=1m");
+        Assert.Contains("sdk-app", topology, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CumulativeHistogram_StreamOlderThanTheConsole_FirstPointIsABaselineThenDeltasCount()
     {
         var started = DateTimeOffset.UtcNow.AddHours(-1);
