@@ -8,11 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshConsole.Tests.Accounts;
 
-public sealed class ApiTokenTests : IAsyncLifetime
+/// <summary>API tokens end to end, once on SQLite and once on Postgres.</summary>
+public abstract class ApiTokenSuite(string provider) : IAsyncLifetime
 {
     private AccountsConsole _console = null!;
 
-    public async Task InitializeAsync() => _console = await AccountsConsole.StartAsync(StoreProviders.Sqlite);
+    public async Task InitializeAsync() => _console = await AccountsConsole.StartAsync(provider);
 
     public async Task DisposeAsync() => await _console.DisposeAsync();
 
@@ -168,3 +169,7 @@ public sealed class ApiTokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/services")).StatusCode);
     }
 }
+
+public sealed class SqliteApiTokenTests() : ApiTokenSuite(StoreProviders.Sqlite);
+
+public sealed class PostgresApiTokenTests() : ApiTokenSuite(StoreProviders.Postgres);
