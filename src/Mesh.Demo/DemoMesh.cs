@@ -7,7 +7,7 @@ using MeshSidecar.Configuration;
 namespace Mesh.Demo;
 
 /// <summary>Starts the shop's apps and their sidecars, declares the services in the console, and sends traffic.</summary>
-public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, ILogger logger) : IAsyncDisposable
+public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string apiToken, string joinToken, ILogger logger) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _running = [];
     private int _loadgenPort;
@@ -64,6 +64,7 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, IL
             Service = service,
             AppPort = appPort,
             ControlPlane = controlPlane,
+            JoinToken = joinToken,
             // Every sidecar reports its calls to the console, which draws them as the topology.
             Otlp = new OtlpExport(otlp, OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(5)),
             Labels = new Dictionary<string, string> { ["version"] = version },
@@ -79,10 +80,14 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, IL
         return options;
     }
 
-    /// <summary>Creates the shop's services, the orders canary (90% v1, 10% v2) and the payments resilience policy unless they exist already.</summary>
+    /// <summary>
+    /// Creates the shop's services, the orders canary (90% v1, 10% v2), the payments resilience policy
+    /// and the access policy (strict mTLS; only orders pays) unless they exist already.
+    /// </summary>
     private async Task DeclareAsync(CancellationToken ct)
     {
         using var api = new HttpClient { BaseAddress = console };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
         foreach (var name in ShopService.Shop.Select(s => s.Name).Append("loadgen").Distinct())
             await PutIfAbsentAsync(api, $"api/services/{name}", $$"""{"owner":"demo","description":"demo shop: {{name}}","version":0,"reason":"demo mesh"}""", ct);
         await PutIfAbsentAsync(api, "api/services/orders/routes", """
@@ -99,11 +104,19 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, IL
               "circuitBreaker": { "consecutive5xx": 5, "ejectionTimeMs": 10000, "maxEjectedPercent": 50 },
               "version": 0, "reason": "demo mesh: payments retried within a budget, outliers ejected" }
             """, ct);
+        await PutIfAbsentAsync(api, "api/access", """
+            { "defaultAction": "allow", "mtls": { "mode": "strict" },
+              "rules": [ { "source": "frontend", "destination": "payments", "action": "deny" } ],
+              "version": 0, "reason": "demo mesh: mutual TLS only; the frontend never calls payments directly" }
+            """, ct);
     }
 
     private async Task PutIfAbsentAsync(HttpClient api, string path, string json, CancellationToken ct)
     {
-        if ((await api.GetAsync(path, ct).ConfigureAwait(false)).IsSuccessStatusCode)
+        // The access policy always answers (the mesh's default at version 0): written means a version above 0.
+        using var existing = await api.GetAsync(path, ct).ConfigureAwait(false);
+        if (existing.IsSuccessStatusCode && System.Text.Json.JsonDocument.Parse(await existing.Content.ReadAsStringAsync(ct).ConfigureAwait(false))
+                .RootElement.TryGetProperty("version", out var version) && version.GetInt64() > 0)
             return;
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         var response = await api.PutAsync(path, content, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Mesh.Store.Accounts;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,10 @@ internal sealed partial class StoreMigrator(
         var db = scope.ServiceProvider.GetRequiredService<MeshDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
         await db.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        // Users and API tokens have their own context and history on the same database.
+        var accounts = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
+        pending.AddRange(await accounts.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false));
+        await accounts.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         if (!store.IsPostgres)
         {
             // WAL lets the console's readers go on while a write commits; the mode persists in the file.

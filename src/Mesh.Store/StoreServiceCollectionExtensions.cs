@@ -1,4 +1,5 @@
 using Mesh.Policy.Documents;
+using Mesh.Store.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<RollupStore>();
         services.AddScoped<JoinTokenStore>();
         services.AddScoped<IdentityStore>();
+        services.AddAccountsStore();
         services.AddHostedService<StoreMigrator>();
         // Replicas on one Postgres hear each other's changes; a lone SQLite console has no one to hear.
         if (string.Equals(configuration.GetSection(StoreOptions.Section)[nameof(StoreOptions.Store)], StoreProviders.Postgres, StringComparison.OrdinalIgnoreCase))

@@ -1,4 +1,5 @@
 using Mesh.Store;
+using MeshConsole.Accounts;
 using MeshConsole.Audit;
 using MeshConsole.Components;
 using MeshConsole.ControlPlane;
@@ -32,6 +33,7 @@ public static class ConsoleHosting
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddDbContextCheck<MeshDbContext>("store");
+        builder.AddAccounts();
         builder.AddConsoleTelemetry();
         builder.AddWorkloadIdentity();
         builder.AddControlPlane();
@@ -47,14 +49,18 @@ public static class ConsoleHosting
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapStaticAssets();
+        // Every other endpoint needs the viewer role at least (the fallback policy, see AddAccounts).
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-        app.MapOpenApi();
-        app.MapHealthChecks("/healthz");
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi().RequireAuthorization(MeshPolicies.Viewer);
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MeshPolicies.Viewer);
+        app.MapAccountEndpoints();
         app.MapPolicyEndpoints();
         app.MapRevisionEndpoints();
         app.MapControlPlane();

@@ -29,7 +29,10 @@ public sealed class MeshFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        Console = new KestrelConsole(_database, new Dictionary<string, string> { ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020" });
+        Console = new KestrelConsole(_database, new Dictionary<string, string>
+        {
+            ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020",
+        });
         Console.StartServer();
         Api = Console.CreateHttpClient();
 

@@ -70,6 +70,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
             {
                 otlp.Endpoint = endpoint;
                 otlp.Protocol = protocol;
+                otlp.Headers = $"Authorization=Bearer {TestAccounts.ApiToken}";
                 otlp.ExportProcessorType = OpenTelemetry.ExportProcessorType.Simple;
             })
             .Build())
@@ -105,6 +106,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
             {
                 otlp.Endpoint = endpoint;
                 otlp.Protocol = protocol;
+                otlp.Headers = $"Authorization=Bearer {TestAccounts.ApiToken}";
                 // The SDK's default, spelled out: every export repeats the totals since the start.
                 reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
             })

@@ -45,7 +45,8 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
     /// <summary>OTLP over HTTP, the console's 4318.</summary>
     public Uri OtlpHttpAddress { get; }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = HttpAddress };
+    /// <summary>A client of the console's HTTP port that sends the bootstrap admin API token.</summary>
+    public HttpClient CreateHttpClient() => new HttpClient { BaseAddress = HttpAddress }.Authenticate();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -58,6 +59,8 @@ public sealed class KestrelConsole : WebApplicationFactory<Program>
         builder.UseSetting("Kestrel:Endpoints:ControlPlane:Protocols", "Http2");
         builder.UseSetting("Kestrel:Endpoints:OtlpGrpc:Url", OtlpGrpcAddress.ToString());
         builder.UseSetting("Kestrel:Endpoints:OtlpHttp:Url", OtlpHttpAddress.ToString());
+        foreach (var (key, value) in TestAccounts.BootstrapSettings)
+            builder.UseSetting(key, value);
         builder.UseSetting("Mesh:Bootstrap:JoinToken", JoinToken);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);

@@ -1,4 +1,5 @@
 using Mesh.Store;
+using Mesh.Store.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -55,8 +56,10 @@ public sealed class TestDatabase : IAsyncDisposable
                 new StoreOptions { Store = StoreProviders.Sqlite, DataDirectory = folder }, folder, null, null);
         }
 
-        await using var db = database.CreateContext();
-        await db.Database.MigrateAsync();
+        await using (var db = database.CreateContext())
+            await db.Database.MigrateAsync();
+        await using (var accounts = database.CreateAccountsContext())
+            await accounts.Database.MigrateAsync();
         return database;
     }
 
@@ -65,6 +68,13 @@ public sealed class TestDatabase : IAsyncDisposable
         var builder = new DbContextOptionsBuilder<MeshDbContext>();
         StoreServiceCollectionExtensions.Configure(builder, Options);
         return new MeshDbContext(builder.Options);
+    }
+
+    public AccountsDbContext CreateAccountsContext()
+    {
+        var builder = new DbContextOptionsBuilder<AccountsDbContext>();
+        AccountsStoreExtensions.Configure(builder, Options);
+        return new AccountsDbContext(builder.Options);
     }
 
     public async ValueTask DisposeAsync()

@@ -31,6 +31,30 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>A new browser context signed in as the bootstrap admin through the login page.</summary>
+    public async Task<IPage> SignedInPageAsync(BrowserNewContextOptions? options = null)
+    {
+        options ??= new BrowserNewContextOptions();
+        options.BaseURL = Console.Address.ToString();
+        var context = await Browser.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync("account/login");
+        await page.Locator("#userName").FillAsync(ConsoleProcess.AdminUser);
+        await page.Locator("#password").FillAsync(ConsoleProcess.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-user]")).ToContainTextAsync("admin (admin)");
+        return page;
+    }
+
+    /// <summary>A client of the REST API sending the bootstrap admin token.</summary>
+    public HttpClient Api()
+    {
+        var client = new HttpClient { BaseAddress = Console.Address };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ConsoleProcess.ApiToken);
+        return client;
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

@@ -7,7 +7,8 @@ namespace MeshConsole.Browser.Tests;
 
 /// <summary>
 /// The real console, started as its own process from its build output on a free loopback port,
-/// with a fresh SQLite folder: what a user gets from the README's run command.
+/// with a fresh SQLite folder: what a user gets from the README's run command. It starts with the
+/// bootstrap admin (<see cref="AdminPassword"/>) and API token (<see cref="ApiToken"/>).
 /// </summary>
 public sealed class ConsoleProcess : IAsyncDisposable
 {
@@ -23,6 +24,13 @@ public sealed class ConsoleProcess : IAsyncDisposable
         ControlPlane = controlPlane;
         OtlpGrpc = otlpGrpc;
     }
+
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "browser-admin-password";
+    public const string ApiToken = "mat_BrowserTestTokenBrowserTestTokenBrowserTest";
+
+    /// <summary>The mesh-wide join token the console creates at its first start; the demo's and the tests' sidecars join with it.</summary>
+    public const string JoinToken = "mjt_BrowserTestJoinTokenBrowserTestJoinTokenBro";
 
     public Uri Address { get; }
 
@@ -62,6 +70,9 @@ public sealed class ConsoleProcess : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = $"http://127.0.0.1:{FreePort()}";
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Mesh__Bootstrap__AdminPassword"] = AdminPassword;
+        start.Environment["Mesh__Bootstrap__ApiToken"] = ApiToken;
+        start.Environment["Mesh__Bootstrap__JoinToken"] = JoinToken;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
         var console = new ConsoleProcess(process, dataDirectory, address, controlPlane, otlpGrpc);

@@ -20,7 +20,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task History_ClickRevision_ShowsItsDiff()
     {
-        using var api = new HttpClient { BaseAddress = _fixture.Console.Address };
+        using var api = _fixture.Api();
         await PutAsync(api, "api/services/orders", """{"owner":"team-orders","version":0}""");
         var revision = await PutAsync(api, "api/services/orders", """{"owner":"team-checkout","version":1,"reason":"team renamed"}""");
         var page = await NewPageAsync();
@@ -39,7 +39,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
     [Fact]
     public async Task Services_ClickService_ExpandsItsDocumentsAndNavigationWorks()
     {
-        using var api = new HttpClient { BaseAddress = _fixture.Console.Address };
+        using var api = _fixture.Api();
         await PutAsync(api, "api/services/payments", """{"owner":"team-pay","description":"Card payments","version":0}""");
         var page = await NewPageAsync();
 
@@ -49,6 +49,27 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator("pre.mesh-json")).ToContainTextAsync("\"owner\": \"team-pay\"");
         await page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=settings-table]")).ToContainTextAsync("sqlite");
+    }
+
+    [Fact]
+    public async Task AnonymousVisit_LoginThenBackToThePage_SignOutEndsIt()
+    {
+        var context = await _fixture.Browser.NewContextAsync(new() { BaseURL = _fixture.Console.Address.ToString() });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+
+        await page.GotoAsync("history");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?returnUrl=%2Fhistory$"));
+        await page.Locator("#userName").FillAsync(ConsoleProcess.AdminUser);
+        await page.Locator("#password").FillAsync(ConsoleProcess.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/history$"));
+        await Assertions.Expect(page.Locator("[data-testid=signed-in-user]")).ToContainTextAsync("admin (admin)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await page.GotoAsync("history");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login\\?returnUrl=%2Fhistory$"));
     }
 
     [Fact]
@@ -65,13 +86,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", light);
     }
 
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await _fixture.Browser.NewContextAsync(new() { BaseURL = _fixture.Console.Address.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        return page;
-    }
+    private Task<IPage> NewPageAsync() => _fixture.SignedInPageAsync();
 
     /// <summary>Opens a page and waits for its interactive circuit: a click on prerendered HTML does nothing.</summary>
     private static async Task GoToAsync(IPage page, string path)

@@ -35,6 +35,8 @@ public sealed class DemoProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["MESH_API_TOKEN"] = ConsoleProcess.ApiToken;
+        start.Environment["MESH_JOIN_TOKEN"] = ConsoleProcess.JoinToken;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the demo");
         var demo = new DemoProcess(process);
         process.OutputDataReceived += (_, e) => demo.Append(e.Data);

@@ -25,6 +25,7 @@ public sealed class SidecarsJourneyTests : IClassFixture<BrowserFixture>
             Service = "orders",
             AppPort = ConsoleProcess.FreePort(),
             ControlPlane = _fixture.Console.ControlPlane,
+            JoinToken = ConsoleProcess.JoinToken,
             Labels = new Dictionary<string, string> { ["version"] = "v2" },
             OutboundPort = ConsoleProcess.FreePort(),
             InboundPort = ConsoleProcess.FreePort(),
@@ -33,8 +34,7 @@ public sealed class SidecarsJourneyTests : IClassFixture<BrowserFixture>
             StateDirectory = state,
         }, logging => logging.ClearProviders());
         await sidecar.StartAsync();
-        var context = await _fixture.Browser.NewContextAsync(new() { BaseURL = _fixture.Console.Address.ToString() });
-        var page = await context.NewPageAsync();
+        var page = await _fixture.SignedInPageAsync();
 
         await page.GotoAsync("sidecars");
 

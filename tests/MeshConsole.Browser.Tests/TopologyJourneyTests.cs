@@ -22,8 +22,7 @@ public sealed class TopologyJourneyTests : IClassFixture<BrowserFixture>
     public async Task DemoRuns_GraphDrawsItsEdges_AndAFaultTurnsPaymentsRed()
     {
         await using var demo = DemoProcess.Start(_fixture.Console, rate: 20);
-        var context = await _fixture.Browser.NewContextAsync(new() { BaseURL = _fixture.Console.Address.ToString(), ViewportSize = new() { Width = 1600, Height = 1000 } });
-        var page = await context.NewPageAsync();
+        var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
 
         await page.GotoAsync("topology?window=1m");
 
@@ -38,7 +37,7 @@ public sealed class TopologyJourneyTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator("[data-service=payments]")).ToHaveAttributeAsync("data-health", "green");
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "topology.png") });
 
-        using var api = new HttpClient { BaseAddress = _fixture.Console.Address };
+        using var api = _fixture.Api();
         var expires = DateTimeOffset.UtcNow.AddMinutes(10).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var fault = await api.PutAsync("api/services/payments/faults", JsonContent.Create(new
         {

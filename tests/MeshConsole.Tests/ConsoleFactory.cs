@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace MeshConsole.Tests;
 
-/// <summary>The whole console in memory, on a fresh real store of the given provider.</summary>
+/// <summary>The whole console in memory, on a fresh real store of the given provider, with the test admin and API token.</summary>
 public sealed class ConsoleFactory(TestDatabase database) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -13,5 +13,14 @@ public sealed class ConsoleFactory(TestDatabase database) : WebApplicationFactor
         builder.UseSetting("Mesh:Store", database.Options.Store);
         builder.UseSetting("Mesh:DataDirectory", database.Options.DataDirectory);
         builder.UseSetting("ConnectionStrings:Mesh", database.Options.ConnectionString ?? "");
+        foreach (var (key, value) in TestAccounts.BootstrapSettings)
+            builder.UseSetting(key, value);
+    }
+
+    /// <summary>Clients send the bootstrap admin API token unless a test removes it.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.Authenticate();
     }
 }

@@ -1,7 +1,9 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Mesh.Policy.Documents;
 using Mesh.Store;
 using Mesh.Testing;
+using MeshConsole.Accounts;
 using MeshConsole.Data;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -12,6 +14,9 @@ namespace MeshConsole.Tests;
 public abstract class PageTestContext : BunitContext, IAsyncLifetime
 {
     protected TestDatabase Database { get; private set; } = null!;
+
+    /// <summary>Who the pages see as signed in: a viewer unless a test says otherwise.</summary>
+    protected BunitAuthorizationContext Authorization { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -26,6 +31,10 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<IdentityStore>();
         Services.AddScoped<JoinTokenStore>();
         Services.AddSingleton<StoreAccess>();
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("alice");
+        Authorization.SetRoles(MeshPolicies.Viewer);
+        Authorization.SetPolicies(MeshPolicies.Viewer);
     }
 
     async Task IAsyncLifetime.DisposeAsync()

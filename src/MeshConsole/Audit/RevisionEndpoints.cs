@@ -1,9 +1,12 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
 using Mesh.Store;
 using Mesh.Store.Entities;
+using MeshConsole.Accounts;
 using MeshConsole.Data;
+using Microsoft.AspNetCore.Authorization;
 
 namespace MeshConsole.Audit;
 
@@ -12,7 +15,7 @@ internal static class RevisionEndpoints
 {
     public static IEndpointRouteBuilder MapRevisionEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/revisions").WithTags("History");
+        var api = app.MapGroup("/api/revisions").WithTags("History").RequireAuthorization(MeshPolicies.Viewer);
         api.MapGet("/", ListAsync)
             .WithSummary("Revisions newest first; filter by target, kind and actor; page from 1.")
             .Produces<RevisionList>()
@@ -28,7 +31,8 @@ internal static class RevisionEndpoints
             .Produces<WriteResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .RequireAuthorization(MeshPolicies.Operator);
         return app;
     }
 
@@ -63,7 +67,8 @@ internal static class RevisionEndpoints
             : Results.Ok(RevisionDetail.From(revision));
     }
 
-    private static async Task<IResult> RevertAsync(long number, HttpRequest request, WriteContext context, CancellationToken ct)
+    private static async Task<IResult> RevertAsync(
+        long number, HttpRequest request, WriteContext context, ClaimsPrincipal user, IAuthorizationService authorization, CancellationToken ct)
     {
         var revert = new RevertRequest();
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -84,6 +89,9 @@ internal static class RevisionEndpoints
         var reverted = await context.Store.GetRevisionAsync(number, ct);
         if (reverted is null)
             return ApiResults.NotFound($"revision {number} does not exist");
+        // Reverting an access revision changes who may call whom: the admin's, like writing it.
+        if (reverted.Kind == ConfigKind.Access && !(await authorization.AuthorizeAsync(user, MeshPolicies.Admin)).Succeeded)
+            return Results.Forbid();
 
         var reason = string.IsNullOrEmpty(revert.Reason) ? $"revert of revision {number}" : revert.Reason;
         var result = await context.Store.RevertAsync(number, context.Actor.Current, reason, revert.Force, ct);

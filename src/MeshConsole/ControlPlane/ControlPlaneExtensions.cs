@@ -28,8 +28,9 @@ internal static class ControlPlaneExtensions
 
     public static WebApplication MapControlPlane(this WebApplication app)
     {
-        app.MapGrpcService<ControlPlaneService>();
-        app.MapGrpcHealthChecksService();
+        // Sidecars prove who they are inside Hello (join token), not with a console role.
+        app.MapGrpcService<ControlPlaneService>().AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         app.MapGet("/api/sidecars", (SidecarRegistry registry, SnapshotPublisher publisher) =>
                 Results.Ok(registry.Statuses(publisher.Current ?? MeshSnapshot.Empty)))

@@ -1,3 +1,4 @@
+using MeshConsole.Accounts;
 using MeshConsole.Data;
 using MeshConsole.Policies;
 
@@ -11,7 +12,13 @@ internal static class IdentityEndpoints
 {
     public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/identity").WithTags("Identity");
+        var identity = app.MapGroup("/api/identity").WithTags("Identity");
+        // The trust bundle is public knowledge inside the mesh; everything else changes or lists who may join.
+        identity.MapGet("/trust-bundle", async (IdentityAdmin admin, CancellationToken ct) =>
+                Results.Text(await admin.TrustBundleAsync(ct), "application/x-pem-file"))
+            .WithSummary("The trusted CA certificates as PEM.")
+            .RequireAuthorization(MeshPolicies.Viewer);
+        var api = identity.MapGroup("").RequireAuthorization(MeshPolicies.Admin);
 
         api.MapPost("/join-tokens", CreateTokenAsync)
             .WithSummary("Creates a join token; its value is in this answer only. Body: name, scope (a service or \"*\"), expiresAt, maxUses.")
@@ -31,9 +38,6 @@ internal static class IdentityEndpoints
             .WithSummary("Makes a new CA active; the old one stays trusted for Mesh:Identity:RotationOverlap, then is retired.")
             .Produces<AuthorityView>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        api.MapGet("/trust-bundle", async (IdentityAdmin admin, CancellationToken ct) =>
-                Results.Text(await admin.TrustBundleAsync(ct), "application/x-pem-file"))
-            .WithSummary("The trusted CA certificates as PEM.");
 
         api.MapGet("/certificates", (IdentityAdmin admin, CancellationToken ct) => admin.ListCertificatesAsync(ct))
             .WithSummary($"Workload certificates not yet expired, newest first (at most {IdentityAdmin.MaxListedCertificates}).");

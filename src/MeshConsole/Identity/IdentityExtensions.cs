@@ -18,10 +18,10 @@ internal static class IdentityExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>());
         builder.Services.AddOptions<BootstrapJoinTokenOptions>().Bind(builder.Configuration.GetSection(BootstrapJoinTokenOptions.Section)).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BootstrapJoinTokenOptions>, BootstrapJoinTokenOptionsValidator>());
-        // The Identity page asks for the admin policy before each action. The accounts part registers
-        // the same policies with authentication; registering them twice is harmless.
-        builder.Services.AddAuthorizationCore(o => o.AddMeshPolicies());
         builder.Services.AddDataProtection().SetApplicationName(ApplicationName).PersistKeysToDbContext<MeshDbContext>();
+
+        builder.Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, JoinTokenAuthenticationHandler>(ConsoleSchemes.JoinToken, "Join token", null);
 
         builder.Services.AddSingleton<MeshAuthority>();
         builder.Services.AddSingleton<WorkloadIssuer>();

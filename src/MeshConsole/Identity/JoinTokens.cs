@@ -1,21 +1,15 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.RegularExpressions;
+using Mesh.Store.Accounts;
 
 namespace MeshConsole.Identity;
 
-/// <summary>Join token values: <c>mjt_</c> and 32 random bytes in base64url. The store keeps only their SHA-256.</summary>
-internal static partial class JoinTokens
+/// <summary>Join token values: <c>mjt_</c> and 32 random bytes in base64url, in the one token format API tokens share. The store keeps only their SHA-256.</summary>
+internal static class JoinTokens
 {
-    public const string Prefix = "mjt_";
+    public const string Prefix = TokenFormat.JoinTokenPrefix;
 
-    public static string Generate() => Prefix + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    public static string Generate() => TokenFormat.Generate(Prefix);
 
-    public static bool IsWellFormed(string? value) => value is not null && Shape().IsMatch(value);
+    public static bool IsWellFormed(string? value) => TokenFormat.IsWellFormed(value, Prefix);
 
-    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
-
-    [GeneratedRegex("^mjt_[A-Za-z0-9_-]{43}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Shape();
+    public static string Hash(string value) => TokenFormat.Hash(value);
 }

@@ -10,6 +10,7 @@ using Mesh.Policy.Services;
 using Mesh.Policy.Validation;
 using Mesh.Store;
 using Mesh.Store.Entities;
+using MeshConsole.Accounts;
 using MeshConsole.Data;
 
 namespace MeshConsole.Policies;
@@ -22,7 +23,7 @@ internal static class PolicyEndpoints
 {
     public static IEndpointRouteBuilder MapPolicyEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Policies");
+        var api = app.MapGroup("/api").WithTags("Policies").RequireAuthorization(MeshPolicies.Viewer);
         api.MapGet("/services", ListServicesAsync)
             .WithSummary("Every service with a summary of its policies.");
 
@@ -38,6 +39,8 @@ internal static class PolicyEndpoints
         where TSpec : notnull
     {
         var word = kind.Name();
+        // Traffic policies are the operator's; who may call whom is the admin's.
+        var writer = kind == ConfigKind.Access ? MeshPolicies.Admin : MeshPolicies.Operator;
         api.MapGet(pattern, (string? name, ConfigStore store, CancellationToken ct) => GetAsync(kind, name, store, ct))
             .WithName($"get-{word}")
             .WithSummary($"The {word} document with its version.")
@@ -54,7 +57,8 @@ internal static class PolicyEndpoints
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(writer);
 
         api.MapDelete(pattern, (string? name, string? version, string? reason, WriteContext context, CancellationToken ct) =>
                 DeleteAsync(kind, name, version, reason, context, ct))
@@ -63,7 +67,8 @@ internal static class PolicyEndpoints
             .Produces<WriteResponse>()
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(writer);
     }
 
     private static async Task<IResult> ListServicesAsync(ConfigStore store, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeshConsole.Accounts;
 using MeshConsole.ControlPlane;
 using MeshConsole.Telemetry.Aggregation;
 using MeshConsole.Topology;
@@ -23,6 +24,8 @@ internal static class TelemetryExtensions
         builder.Services.AddGrpc()
             .AddServiceOptions<OtlpMetricsReceiver>(grpc => grpc.MaxReceiveMessageSize = maxMessageBytes)
             .AddServiceOptions<OtlpTraceReceiver>(grpc => grpc.MaxReceiveMessageSize = maxMessageBytes);
+        builder.Services.AddOptions<TelemetryAccessOptions>()
+            .Bind(builder.Configuration.GetSection(TelemetryAccessOptions.Section));
         builder.Services.AddOptions<TopologyOptions>()
             .Bind(builder.Configuration.GetSection(TopologyOptions.Section))
             .ValidateDataAnnotations()
@@ -52,16 +55,17 @@ internal static class TelemetryExtensions
 
     public static WebApplication MapTelemetry(this WebApplication app)
     {
-        app.MapGrpcService<OtlpMetricsReceiver>();
-        app.MapGrpcService<OtlpTraceReceiver>();
-        app.MapPost("/v1/traces", OtlpTraceReceiver.PostAsync)
+        var anonymous = app.Services.GetRequiredService<IOptions<TelemetryAccessOptions>>().Value.AllowAnonymousIngest;
+        Ingest(app.MapGrpcService<OtlpMetricsReceiver>(), anonymous);
+        Ingest(app.MapGrpcService<OtlpTraceReceiver>(), anonymous);
+        Ingest(app.MapPost("/v1/traces", OtlpTraceReceiver.PostAsync)
             .WithTags("Telemetry")
             .WithSummary("OTLP/HTTP trace export (application/x-protobuf or application/json).")
-            .DisableAntiforgery();
-        app.MapPost("/v1/metrics", OtlpMetricsReceiver.PostAsync)
+            .DisableAntiforgery(), anonymous);
+        Ingest(app.MapPost("/v1/metrics", OtlpMetricsReceiver.PostAsync)
             .WithTags("Telemetry")
             .WithSummary("OTLP/HTTP metrics export (application/x-protobuf or application/json).")
-            .DisableAntiforgery();
+            .DisableAntiforgery(), anonymous);
         app.MapGet("/api/topology/spans", Spans)
             .WithTags("Telemetry")
             .WithSummary("The latest spans seen on one edge, oldest first.");
@@ -69,6 +73,15 @@ internal static class TelemetryExtensions
             .WithTags("Telemetry")
             .WithSummary("Services and the calls between them over a sliding window: rate, error %, latency quantiles, health.");
         return app;
+    }
+
+    /// <summary>OTLP senders authenticate with an API token of any role, unless anonymous ingest is allowed.</summary>
+    private static void Ingest(IEndpointConventionBuilder endpoint, bool anonymous)
+    {
+        if (anonymous)
+            endpoint.AllowAnonymous();
+        else
+            endpoint.RequireAuthorization(AccountsExtensions.IngestPolicy);
     }
 
     private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SidecarRegistry registry, CancellationToken ct)

@@ -206,7 +206,8 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task GrpcReflection_ListsTheControlPlaneService()
     {
-        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress);
+        // Reflection describes the console's services: a viewer's, unlike Connect and health.
+        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler().Authenticate() });
         using var call = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });

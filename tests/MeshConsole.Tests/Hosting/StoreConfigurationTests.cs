@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 
 namespace MeshConsole.Tests.Hosting;
 
@@ -19,23 +20,29 @@ public sealed class StoreConfigurationTests
     }
 
     [Fact]
-    public async Task Start_MigrationsOff_LeavesTheStoreUntouched()
+    public async Task Start_MigrationsOff_LeavesTheStoreUntouchedAndFails()
     {
         var folder = Directory.CreateTempSubdirectory("mesh-nomigrate-").FullName;
         try
         {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                builder.UseSetting("Mesh:Store", "sqlite");
-                builder.UseSetting("Mesh:DataDirectory", folder);
-                builder.UseSetting("Mesh:ApplyMigrations", "false");
+                ["Mesh:Store"] = "sqlite",
+                ["Mesh:DataDirectory"] = folder,
+                ["Mesh:ApplyMigrations"] = "false",
             });
-            using var client = factory.CreateClient();
+            builder.AddMeshConsole();
+            await using var app = builder.Build();
 
-            var response = await client.GetAsync("/api/services");
-
-            // No schema was created: the store answers with an error rather than a silent empty list.
-            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+            // No schema was created: start-up stops at the first read of the users (the bootstrap)
+            // rather than serving a console on an empty store.
+            await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => app.StartAsync());
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "mesh.db")}");
+            await connection.OpenAsync();
+            await using var tables = connection.CreateCommand();
+            tables.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table'";
+            Assert.Equal(0L, (long)(await tables.ExecuteScalarAsync())!);
         }
         finally
         {

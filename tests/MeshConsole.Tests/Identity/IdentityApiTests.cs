@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Google.Protobuf;
 using Mesh.Store;
 using Mesh.Testing;
 using MeshConsole.Identity;
@@ -46,7 +47,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
         Assert.Equal("orders", token.GetProperty("scope").GetString());
         Assert.Equal(3, token.GetProperty("maxUses").GetInt32());
         Assert.Equal("active", token.GetProperty("state").GetString());
-        Assert.Equal("anonymous", token.GetProperty("createdBy").GetString());
+        Assert.Equal("token:bootstrap", token.GetProperty("createdBy").GetString());
         await using var db = _database.CreateContext();
         var row = await db.JoinTokens.SingleAsync(t => t.Name == "ci");
         Assert.Equal(JoinTokens.Hash(value), row.Hash);
@@ -117,7 +118,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
         var token = (await _client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray().Single();
         Assert.Equal("revoked", token.GetProperty("state").GetString());
-        Assert.Equal("anonymous", token.GetProperty("revokedBy").GetString());
+        Assert.Equal("token:bootstrap", token.GetProperty("revokedBy").GetString());
     }
 
     [Fact]
@@ -194,6 +195,28 @@ public sealed class IdentityApiTests : IAsyncLifetime
         await using var db = database.CreateContext();
         Assert.Equal(JoinTokens.Hash(KestrelConsole.JoinToken), (await db.JoinTokens.SingleAsync()).Hash);
     }
+
+    [Fact]
+    public async Task JoinTokenAsBearer_OtlpIngestAccepted_ConsoleApiRefused_RevokedRefusedWithReason()
+    {
+        var created = await (await PostAsync("/api/identity/join-tokens", """{"name":"exporter"}""")).Content.ReadFromJsonAsync<JsonElement>();
+        using var sidecar = _factory.CreateClient();
+        sidecar.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
+        var export = new Mesh.Contracts.Otlp.Collector.Metrics.V1.ExportMetricsServiceRequest().ToByteArray();
+
+        var ingest = await sidecar.PostAsync("/v1/metrics", Protobuf(export));
+        var read = await sidecar.GetAsync("/api/services");
+        await PostAsync("/api/identity/join-tokens/exporter/revoke", "{}");
+        var revoked = await sidecar.PostAsync("/v1/metrics", Protobuf(export));
+
+        Assert.Equal(HttpStatusCode.OK, ingest.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        Assert.Contains("the join token 'exporter' was revoked", revoked.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    private static ByteArrayContent Protobuf(byte[] body) =>
+        new(body) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf") } };
 
     private Task<HttpResponseMessage> PostAsync(string path, string json) =>
         _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));

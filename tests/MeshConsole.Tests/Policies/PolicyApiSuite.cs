@@ -278,7 +278,7 @@ public abstract class PolicyApiSuite(string provider) : IAsyncLifetime
         await CreateServiceAsync("payments");
         await WriteAsync(await PutAsync("/api/services/orders/routes", ValidRoutes));
 
-        var services = await _client.GetFromJsonAsync<JsonElement>("/api/revisions?kind=service&actor=anonymous");
+        var services = await _client.GetFromJsonAsync<JsonElement>("/api/revisions?kind=service&actor=token:bootstrap");
 
         Assert.Equal(2, services.GetProperty("total").GetInt32());
         Assert.Equal([2L, 1L], services.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetInt64()));

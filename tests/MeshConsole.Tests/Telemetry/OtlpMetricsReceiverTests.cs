@@ -78,12 +78,38 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Grpc_Export_EdgeAppears()
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
 
         var answer = await new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("cart", "pricing", status: 200, count: 5)));
 
         Assert.Null(answer.PartialSuccess);
         Assert.Equal(5, (await EdgeAsync("cart", "pricing")).GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task Grpc_ExportWithoutToken_UnauthenticatedAndNothingCounted()
+    {
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("intruder", "pricing", status: 200, count: 5))).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        var topology = await _client.GetStringAsync("/api/topology?window=1m");
+        Assert.DoesNotContain("intruder", topology, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Grpc_ExportWithoutTokenWhenAnonymousIngestAllowed_EdgeAppears()
+    {
+        await using var open = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Telemetry:AllowAnonymousIngest", "true"));
+        using var client = open.CreateClient();
+        using var channel = GrpcChannel.ForAddress(open.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = open.Server.CreateHandler() });
+
+        await new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("sdk-app", "pricing", status: 200, count: 3)));
+
+        var topology = await client.GetStringAsync("/api/topology?window=1m");
+        Assert.Contains("sdk-app", topology, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -194,7 +220,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     public async Task GrpcMessageOverTheLimit_ResourceExhausted()
     {
         using var small = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
-        using var channel = GrpcChannel.ForAddress(small.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = small.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(small.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = small.Server.CreateHandler().Authenticate() });
         var export = Export([.. Enumerable.Range(0, 50).Select(i => Point("shop", $"big-{i}", status: 200, count: 1))]);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await new MetricsService.MetricsServiceClient(channel).ExportAsync(export));

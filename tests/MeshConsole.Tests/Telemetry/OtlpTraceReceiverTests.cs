@@ -157,7 +157,7 @@ public sealed class OtlpTraceReceiverTests : IAsyncLifetime
 
     private async Task<ExportTraceServiceResponse> ExportAsync(string service, params OtlpSpan[] spans)
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
         return await new TraceService.TraceServiceClient(channel).ExportAsync(Export(service, spans));
     }
 
