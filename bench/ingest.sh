@@ -11,9 +11,11 @@
 #   DURATION=30 SENDERS=8 bench/ingest.sh     # other load settings
 #   DRIVER_ARGS="--backoff-ms 100 --spans 128" bench/ingest.sh   # any other driver flag (see Program.cs usage)
 #   QUEUE_CAPACITY=4096 bench/ingest.sh       # the console's Mesh:Otlp:QueueCapacity (default 1024 exports)
+#   OTLP_TOKEN=api bench/ingest.sh            # the exports' bearer: join (default: the join token the mesh's sidecars
+#                                             # export with) or api (an admin API token, as an OTel SDK app sends)
 #   KEEP=1 bench/ingest.sh                    # keep the temporary folder (console log, driver output)
 #
-# Needs the .NET 10 SDK, curl and python3. Everything binds 127.0.0.1, every wait is bounded, and the
+# Needs the .NET 10 SDK, curl, python3 and basenc (coreutils). Everything binds 127.0.0.1, every wait is bounded, and the
 # console is stopped and its folder removed on exit. Prints the figures; bench/RESULTS.md records a
 # run. No thresholds: this measures, it never fails on a figure.
 set -euo pipefail
@@ -26,12 +28,22 @@ PROBES=${PROBES:-50}
 ENCODE_SECONDS=${ENCODE_SECONDS:-10}
 QUEUE_CAPACITY=${QUEUE_CAPACITY:-}
 DRIVER_ARGS=${DRIVER_ARGS:-}
+OTLP_TOKEN=${OTLP_TOKEN:-join}
+[[ $OTLP_TOKEN == join || $OTLP_TOKEN == api ]] || { echo "ingest.sh: OTLP_TOKEN is \"$OTLP_TOKEN\", not join or api" >&2; exit 2; }
 # The driver bounds every phase itself (the load, a 60 s drain wait, 10 s per probe, two series); this is the backstop.
 DRIVER_LIMIT=$((ENCODE_SECONDS + DURATION + 60 + PROBES * 2 * 11 + 120))
 
-for tool in curl python3 dotnet timeout; do
+for tool in curl python3 dotnet timeout basenc; do
     command -v "$tool" >/dev/null || { echo "ingest.sh: $tool is missing" >&2; exit 2; }
 done
+
+# The console requires a token for OTLP and for the topology API: it makes these at its first start
+# (an admin API token and a mesh-wide join token); they live only as long as this run. The admin
+# password is set only so the console does not log a generated one.
+token() { echo "$1_$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')"; }
+API_TOKEN=$(token mat)
+JOIN_TOKEN=$(token mjt)
+ADMIN_PASSWORD=$(head -c 18 /dev/urandom | basenc --base64url)
 
 WORK=$(mktemp -d /tmp/mesh-bench-ingest.XXXXXX)
 CONSOLE_PID=""
@@ -69,13 +81,16 @@ for s in socks: s.close()')
 data="$WORK/console"
 mkdir -p "$data"
 echo
-echo "== console (http :$P_HTTP, control plane :$P_CP, OTLP gRPC :$P_GRPC, OTLP HTTP :$P_OTLP_HTTP, data $data, queue ${QUEUE_CAPACITY:-default})"
+echo "== console (http :$P_HTTP, control plane :$P_CP, OTLP gRPC :$P_GRPC, OTLP HTTP :$P_OTLP_HTTP, data $data, queue ${QUEUE_CAPACITY:-default}; exports carry the $OTLP_TOKEN token)"
 (cd "$CONSOLE_BIN" && exec env ${QUEUE_CAPACITY:+Mesh__Otlp__QueueCapacity=$QUEUE_CAPACITY} \
     Kestrel__Endpoints__Http__Url="http://127.0.0.1:$P_HTTP" \
     Kestrel__Endpoints__ControlPlane__Url="http://127.0.0.1:$P_CP" \
     Kestrel__Endpoints__OtlpGrpc__Url="http://127.0.0.1:$P_GRPC" \
     Kestrel__Endpoints__OtlpHttp__Url="http://127.0.0.1:$P_OTLP_HTTP" \
     Mesh__DataDirectory="$data" \
+    Mesh__Bootstrap__AdminPassword="$ADMIN_PASSWORD" \
+    Mesh__Bootstrap__ApiToken="$API_TOKEN" \
+    Mesh__Bootstrap__JoinToken="$JOIN_TOKEN" \
     ./MeshConsole >"$WORK/console.log" 2>&1) &
 CONSOLE_PID=$!
 for i in $(seq 300); do
@@ -86,8 +101,10 @@ done
 echo "   console pid $CONSOLE_PID, VmRSS $(awk '/^VmRSS:/ { print $2 }' "/proc/$CONSOLE_PID/status") KiB at rest"
 
 status=0
+[[ $OTLP_TOKEN == join ]] && otlp_token=$JOIN_TOKEN || otlp_token=$API_TOKEN
 # shellcheck disable=SC2086 # DRIVER_ARGS is a list of flags
-timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --otlp "http://127.0.0.1:$P_GRPC" --api "http://127.0.0.1:$P_HTTP" \
+MESH_API_TOKEN="$API_TOKEN" MESH_OTLP_TOKEN="$otlp_token" \
+    timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --otlp "http://127.0.0.1:$P_GRPC" --api "http://127.0.0.1:$P_HTTP" \
     --console-pid "$CONSOLE_PID" --duration "$DURATION" --senders "$SENDERS" --spans "$SPANS" --probes "$PROBES" \
     --encode-seconds "$ENCODE_SECONDS" $DRIVER_ARGS | tee "$WORK/driver.txt" || status=$?
 [[ $status == 0 ]] || echo "   the driver ended with status $status"

@@ -2,6 +2,9 @@
 # Push fan-out benchmark: N simulated sidecars on real gRPC streams against one console; one
 # revision is committed through the REST API and each stream's delay to receive (and ack) the
 # snapshot carrying it is measured. A fresh console (own ports, temporary SQLite folder) per N.
+# Each simulated sidecar joins as a real one does: the mesh-wide join token in its Hello and a CSR
+# for its own ECDSA P-256 key, which the driver makes for all N before its clock starts (it prints
+# how long that took); the console answers each with a workload certificate before the first snapshot.
 #
 #   bench/pushfanout.sh                     # the recorded run: N = 1000, then N = 5000
 #   SIZES="200 1000" bench/pushfanout.sh    # other sizes
@@ -14,7 +17,7 @@
 # memory other work on the machine needs, the console is killed if its VmRSS passes RSS_LIMIT_MIB
 # (default: the memory available at the start minus 3 GiB); the run then reports that it stopped.
 #
-# Needs the .NET 10 SDK, curl and python3. Everything binds 127.0.0.1, every wait is bounded, and
+# Needs the .NET 10 SDK, curl, python3 and basenc (coreutils). Everything binds 127.0.0.1, every wait is bounded, and
 # the console is stopped and its folder removed on exit. Prints the figures; bench/RESULTS.md
 # records a run. No thresholds: this measures, it never fails on a figure.
 set -euo pipefail
@@ -28,9 +31,17 @@ CONNECT_TIMEOUT=${CONNECT_TIMEOUT:-420}
 PUSH_TIMEOUT=${PUSH_TIMEOUT:-120}
 DRIVER_LIMIT=$((CONNECT_TIMEOUT + PUSH_TIMEOUT + 60))
 
-for tool in curl python3 dotnet timeout; do
+for tool in curl python3 dotnet timeout basenc; do
     command -v "$tool" >/dev/null || { echo "pushfanout.sh: $tool is missing" >&2; exit 2; }
 done
+
+# Each console makes these at its first start: an admin API token (the driver commits with it) and
+# a mesh-wide join token (every Hello carries it). The admin password is set only so the console
+# does not log a generated one. They live only as long as this run.
+token() { echo "$1_$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')"; }
+API_TOKEN=$(token mat)
+JOIN_TOKEN=$(token mjt)
+ADMIN_PASSWORD=$(head -c 18 /dev/urandom | basenc --base64url)
 
 AVAILABLE_MIB=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-$((AVAILABLE_MIB > 4096 ? AVAILABLE_MIB - 3072 : 1024))}
@@ -90,6 +101,9 @@ for s in socks: s.close()')
         Kestrel__Endpoints__OtlpGrpc__Url="http://127.0.0.1:0" \
         Kestrel__Endpoints__OtlpHttp__Url="http://127.0.0.1:0" \
         Mesh__DataDirectory="$data" \
+        Mesh__Bootstrap__AdminPassword="$ADMIN_PASSWORD" \
+        Mesh__Bootstrap__ApiToken="$API_TOKEN" \
+        Mesh__Bootstrap__JoinToken="$JOIN_TOKEN" \
         ./MeshConsole >"$WORK/console-$n.log" 2>&1) &
     CONSOLE_PID=$!
     for i in $(seq 300); do
@@ -115,7 +129,7 @@ for s in socks: s.close()')
 
     status=0
     # shellcheck disable=SC2086 # DRIVER_ARGS is a list of flags
-    timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --api "http://127.0.0.1:$P_HTTP" --control-plane "http://127.0.0.1:$P_CP" \
+    MESH_API_TOKEN="$API_TOKEN" MESH_JOIN_TOKEN="$JOIN_TOKEN" timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --api "http://127.0.0.1:$P_HTTP" --control-plane "http://127.0.0.1:$P_CP" \
         --sidecars "$n" --console-pid "$CONSOLE_PID" --connect-timeout "$CONNECT_TIMEOUT" --push-timeout "$PUSH_TIMEOUT" $DRIVER_ARGS | tee "$WORK/driver-$n.txt" || status=$?
     [[ $status == 0 ]] || echo "   the driver ended with status $status"
     if [[ -f $guard ]]; then

@@ -5,6 +5,8 @@
 # graph and to the fitted one, then ~20 s of live updates (WebSocket bytes, long tasks and frames without
 # paint per 2 s refresh, the console's CPU), clicks on nodes and wheel steps while it updates; and the same
 # DOM loaded as a static page without Blazor, with the same kind of change applied in place by a plain script.
+# Each console starts with a random admin password and admin API token: the driver signs in once through the
+# login page (not measured; every measured page starts from that cookie), and the feed exports with the token.
 #
 #   bench/render.sh                             # the recorded run: peer + 200 + 1000, 3 pages each, 20 s of updates (about 6 minutes)
 #   SIZES=1000 REPS=1 bench/render.sh           # one size, one page

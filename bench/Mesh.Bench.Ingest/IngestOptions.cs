@@ -21,11 +21,21 @@ internal sealed record IngestOptions
           --probes N             single-span exports on fresh edges, after the load (default 50)
           --poll-ms MS           the topology is read every MS until a probe's edge shows (default 10)
           --probe-timeout S      a probe whose edge has not shown after S counts as not seen (default 10)
+        Environment:
+          MESH_API_TOKEN         an API token (mat_...) the topology and /metrics are read with
+          MESH_OTLP_TOKEN        the bearer the exports carry: an API token, or a join token (mjt_...) as the
+                                 mesh's sidecars send (default: MESH_API_TOKEN)
         """;
 
     public required Uri Otlp { get; init; }
 
     public required Uri Api { get; init; }
+
+    /// <summary>The bearer of the REST reads (topology, metrics).</summary>
+    public required string ApiToken { get; init; }
+
+    /// <summary>The bearer every OTLP export carries.</summary>
+    public required string OtlpToken { get; init; }
 
     public int? ConsolePid { get; init; }
 
@@ -52,7 +62,7 @@ internal sealed record IngestOptions
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The options, or the first mistake.</summary>
-    public static (IngestOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    public static (IngestOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Count; i++)
@@ -73,8 +83,11 @@ internal sealed record IngestOptions
 
         try
         {
+            var apiToken = Token(environment, "MESH_API_TOKEN", "mat_") ?? throw new FormatException("MESH_API_TOKEN: required (an API token, mat_...)");
             return (new IngestOptions
             {
+                ApiToken = apiToken,
+                OtlpToken = Token(environment, "MESH_OTLP_TOKEN", "mat_", "mjt_") ?? apiToken,
                 Otlp = Url(values, "--otlp") ?? throw new FormatException("--otlp: required"),
                 Api = Url(values, "--api") ?? throw new FormatException("--api: required"),
                 ConsolePid = values.ContainsKey("--console-pid") ? Number(values, "--console-pid", 0, 1, int.MaxValue) : null,
@@ -95,6 +108,17 @@ internal sealed record IngestOptions
         {
             return (null, ex.Message);
         }
+    }
+
+    /// <summary>The variable's value, null when unset; one that is not a token of the expected kind is a mistake.</summary>
+    private static string? Token(Func<string, string?> environment, string variable, params string[] prefixes)
+    {
+        var value = environment(variable);
+        if (string.IsNullOrEmpty(value))
+            return null;
+        return prefixes.Any(p => value.StartsWith(p, StringComparison.Ordinal))
+            ? value
+            : throw new FormatException($"{variable}: not a token starting with {string.Join(" or ", prefixes)}");
     }
 
     private static Uri? Url(Dictionary<string, string> values, string flag)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Mesh.Contracts.Otlp.Collector.Trace.V1;
 
@@ -21,15 +22,21 @@ internal static class IngestRun
         var factory = new ExportFactory(options.Services, options.Peers);
         Say($"OTLP ingest: {options.Senders} sender(s), {options.Spans} client spans per export from {options.Services} services " +
             $"to {options.Peers} peers ({factory.Edges} edges), to {options.Otlp} for {options.Duration.TotalSeconds:F0} s " +
-            $"(at most {options.MaxExports} exports); back-off after a refusal {options.Backoff.TotalMilliseconds:F0} ms");
+            $"(at most {options.MaxExports} exports); back-off after a refusal {options.Backoff.TotalMilliseconds:F0} ms; " +
+            $"each export carries {(options.OtlpToken.StartsWith("mjt_", StringComparison.Ordinal) ? "a join token" : "an API token")} as its bearer");
 
-        using var api = new TopologyApi(options.Api);
+        using var api = new TopologyApi(options.Api, options.ApiToken);
         using var channel = GrpcChannel.ForAddress(options.Otlp, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan },
             DisposeHttpClient = true,
         });
-        var client = new TraceService.TraceServiceClient(channel);
+        // Every export carries the bearer, as an OTLP exporter configured with an Authorization header does.
+        var client = new TraceService.TraceServiceClient(channel.Intercept(metadata =>
+        {
+            metadata.Add("authorization", $"Bearer {options.OtlpToken}");
+            return metadata;
+        }));
         await using var memory = options.ConsolePid is { } pid ? new MemorySampler(pid) : null;
         using var stop = new CancellationTokenSource();
 

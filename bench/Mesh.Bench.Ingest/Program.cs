@@ -3,7 +3,7 @@ using Grpc.Core;
 using Mesh.Bench.Ingest;
 
 // OTLP ingest benchmark driver: see bench/ingest.sh and bench/RESULTS.md.
-var (options, error) = IngestOptions.Parse(args);
+var (options, error) = IngestOptions.Parse(args, Environment.GetEnvironmentVariable);
 if (options is null)
 {
     Console.Error.WriteLine($"Mesh.Bench.Ingest: {error}");

@@ -1,12 +1,19 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Mesh.Bench.Ingest;
 
 /// <summary>The console's HTTP side as the driver reads it: the live topology and the Prometheus metrics.</summary>
-internal sealed class TopologyApi(Uri api) : IDisposable
+internal sealed class TopologyApi : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http;
+
+    public TopologyApi(Uri api, string token)
+    {
+        _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -18,11 +18,18 @@ internal sealed record FanoutOptions
           --settle-quiet MS      settled = every stream acked a snapshot listing all N, then MS without pushes (default 1000)
           --full-parse           parse every snapshot completely with the generated parser (default: decode
                                  only revision, nonce and hash, and count endpoints)
+        Environment:
+          MESH_API_TOKEN         an API token (mat_...) with the operator role or above: the commit and /metrics
+          MESH_JOIN_TOKEN        a join token (mjt_...) admitting every service: each Hello carries it
         """;
 
     public required Uri Api { get; init; }
 
     public required Uri ControlPlane { get; init; }
+
+    public required string ApiToken { get; init; }
+
+    public required string JoinToken { get; init; }
 
     public int Sidecars { get; init; } = 1000;
 
@@ -42,7 +49,7 @@ internal sealed record FanoutOptions
     public bool FullParse { get; init; }
 
     /// <summary>The options, or the first mistake.</summary>
-    public static (FanoutOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    public static (FanoutOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var fullParse = false;
@@ -65,6 +72,8 @@ internal sealed record FanoutOptions
             {
                 Api = Url(values, "--api") ?? throw new FormatException("--api: required"),
                 ControlPlane = Url(values, "--control-plane") ?? throw new FormatException("--control-plane: required"),
+                ApiToken = Token(environment, "MESH_API_TOKEN", "mat_"),
+                JoinToken = Token(environment, "MESH_JOIN_TOKEN", "mjt_"),
                 Sidecars = Number(values, "--sidecars", 1000, 1, 60000),
                 Channels = Number(values, "--channels", 4, 1, 256),
                 Ramp = Number(values, "--ramp", 0, 0, 60000),
@@ -82,6 +91,14 @@ internal sealed record FanoutOptions
         {
             return (null, ex.Message);
         }
+    }
+
+    private static string Token(Func<string, string?> environment, string variable, string prefix)
+    {
+        var value = environment(variable);
+        if (string.IsNullOrEmpty(value))
+            throw new FormatException($"{variable}: required (a token starting with {prefix})");
+        return value.StartsWith(prefix, StringComparison.Ordinal) ? value : throw new FormatException($"{variable}: not a token starting with {prefix}");
     }
 
     private static Uri? Url(Dictionary<string, string> values, string flag)

@@ -8,6 +8,7 @@ internal sealed class FanoutProgress
     private int _firstAcked;
     private int _failed;
     private int _targetReceived;
+    private int _certificates;
     private long _lastSnapshotAt = Stopwatch.GetTimestamp();
     private long _snapshots;
     private long _bytes;
@@ -27,6 +28,9 @@ internal sealed class FanoutProgress
     public int Failed => Volatile.Read(ref _failed);
 
     public int TargetReceived => Volatile.Read(ref _targetReceived);
+
+    /// <summary>Workload certificates received, over all streams.</summary>
+    public int Certificates => Volatile.Read(ref _certificates);
 
     public long LastSnapshotAt => Interlocked.Read(ref _lastSnapshotAt);
 
@@ -57,6 +61,8 @@ internal sealed class FanoutProgress
             seen = was;
         }
     }
+
+    public void Certificate() => Interlocked.Increment(ref _certificates);
 
     public void FirstAck() => Interlocked.Increment(ref _firstAcked);
 

@@ -1,16 +1,24 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Mesh.Bench.PushFanout;
 
 /// <summary>The few REST calls the driver makes: create the service, commit a routes revision.</summary>
-internal sealed class MeshApi(Uri api) : IDisposable
+internal sealed class MeshApi : IDisposable
 {
     public const string Service = "bench";
 
-    private readonly HttpClient _http = new() { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
+    private readonly HttpClient _http;
+
+    /// <summary>Calls <paramref name="api"/> with <paramref name="token"/>, an API token with the operator role or above.</summary>
+    public MeshApi(Uri api, string token)
+    {
+        _http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
 
     public void Dispose() => _http.Dispose();
 

@@ -3,7 +3,7 @@ using Grpc.Core;
 using Mesh.Bench.PushFanout;
 
 // Push fan-out benchmark driver: see bench/pushfanout.sh and bench/RESULTS.md.
-var (options, error) = FanoutOptions.Parse(args);
+var (options, error) = FanoutOptions.Parse(args, Environment.GetEnvironmentVariable);
 if (options is null)
 {
     Console.Error.WriteLine($"Mesh.Bench.PushFanout: {error}");

@@ -7,7 +7,7 @@ using Mesh.Contracts.V1;
 namespace Mesh.Bench.PushFanout;
 
 /// <summary>What the driver needs from one <c>ControlMessage</c>.</summary>
-/// <param name="IsSnapshot">False for a ping.</param>
+/// <param name="IsSnapshot">False for a ping or a workload certificate.</param>
 /// <param name="Revision">The snapshot's revision.</param>
 /// <param name="Nonce">The snapshot's nonce, to ack.</param>
 /// <param name="Hash">The snapshot's content hash.</param>
@@ -15,7 +15,12 @@ namespace Mesh.Bench.PushFanout;
 /// <param name="Bytes">Size of the message on the wire (without gRPC framing).</param>
 internal sealed record PushView(bool IsSnapshot, long Revision, string Nonce, string Hash, int Endpoints, long Bytes)
 {
+    /// <summary>A workload certificate (the console's answer to the Hello's CSR).</summary>
+    public bool IsCertificate { get; init; }
+
     public static PushView Ping(long bytes) => new(false, 0, "", "", 0, bytes);
+
+    public static PushView Certificate(long bytes) => new(false, 0, "", "", 0, bytes) { IsCertificate = true };
 }
 
 /// <summary>
@@ -41,6 +46,8 @@ internal static class PushDecoder
     public static PushView Parse(ReadOnlySequence<byte> payload)
     {
         var message = ControlMessage.Parser.ParseFrom(payload);
+        if (message.KindCase == ControlMessage.KindOneofCase.Certificate)
+            return PushView.Certificate(payload.Length);
         if (message.KindCase != ControlMessage.KindOneofCase.Snapshot)
             return PushView.Ping(payload.Length);
         var snapshot = message.Snapshot;
@@ -59,6 +66,9 @@ internal static class PushDecoder
                 var snapshot = payload.Slice(reader.Position, length);
                 return DecodeSnapshot(snapshot, payload.Length);
             }
+
+            if (field == 3 && wire == 2)
+                return PushView.Certificate(payload.Length);
 
             Skip(ref reader, wire);
         }

@@ -1,16 +1,21 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Mesh.Contracts.V1;
+using Pkcs10Request = System.Security.Cryptography.X509Certificates.CertificateRequest;
 
 namespace Mesh.Bench.PushFanout;
 
 /// <summary>
-/// One simulated sidecar on its own real gRPC stream: says Hello, acks every snapshot it receives,
+/// One simulated sidecar on its own real gRPC stream: says Hello with the join token and its own
+/// CSR, counts the workload certificate the console answers with, acks every snapshot it receives,
 /// heartbeats every 5 s. Records when it received (and acked) the first snapshot above the
 /// commit's baseline.
 /// </summary>
-internal sealed class SimulatedSidecar(int index, CallInvoker invoker, Method<SidecarMessage, PushView> method, FanoutProgress progress) : IDisposable
+internal sealed class SimulatedSidecar(
+    int index, ByteString csr, string joinToken, CallInvoker invoker, Method<SidecarMessage, PushView> method, FanoutProgress progress) : IDisposable
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
 
@@ -22,7 +27,7 @@ internal sealed class SimulatedSidecar(int index, CallInvoker invoker, Method<Si
     private long _targetBytes;
     private volatile bool _failed;
 
-    public string InstanceId { get; } = $"bench-{index:D5}-{Environment.ProcessId}";
+    public string InstanceId { get; } = InstanceIdOf(index);
 
     /// <summary>Endpoints listed by the last snapshot this sidecar acked.</summary>
     public int AckedEndpoints => Volatile.Read(ref _ackedEndpoints);
@@ -39,6 +44,15 @@ internal sealed class SimulatedSidecar(int index, CallInvoker invoker, Method<Si
 
     /// <summary>Acked at least one snapshot and its stream did not fail.</summary>
     public bool Alive => AckedRevision >= 0 && !_failed;
+
+    public static string InstanceIdOf(int index) => $"bench-{index:D5}-{Environment.ProcessId}";
+
+    /// <summary>A PKCS#10 request (DER) for a new P-256 key, as a sidecar makes at start; the key is not kept (the driver never uses the certificate).</summary>
+    public static ByteString Csr(string instanceId)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return ByteString.CopyFrom(new Pkcs10Request($"CN={instanceId}", key, HashAlgorithmName.SHA256).CreateSigningRequest());
+    }
 
     public void Dispose() => _writes.Dispose();
 
@@ -75,6 +89,8 @@ internal sealed class SimulatedSidecar(int index, CallInvoker invoker, Method<Si
             while (await call.ResponseStream.MoveNext(session.Token).ConfigureAwait(false))
             {
                 var view = call.ResponseStream.Current;
+                if (view.IsCertificate)
+                    progress.Certificate();
                 if (!view.IsSnapshot)
                     continue;
                 await SendAsync(call.RequestStream, new SidecarMessage { Ack = new Ack { Revision = view.Revision, Nonce = view.Nonce } }, session.Token).ConfigureAwait(false);
@@ -166,6 +182,8 @@ internal sealed class SimulatedSidecar(int index, CallInvoker invoker, Method<Si
             Address = "127.0.0.1",
             InboundPort = (uint)(20000 + (index % 40000)),
             SidecarBuild = "push-fanout-bench",
+            Credentials = joinToken,
+            Csr = csr,
         };
         hello.Labels["version"] = "v1";
         return hello;

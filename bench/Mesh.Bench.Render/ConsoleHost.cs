@@ -1,13 +1,16 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace Mesh.Bench.Render;
 
 /// <summary>
 /// A fresh console started as its own process from its Release build output, as the browser tests do:
-/// its four endpoints on free loopback ports, a temporary data folder, Production settings. Its output goes
-/// to a log file in the run's folder.
+/// its four endpoints on free loopback ports, a temporary data folder, Production settings, and its
+/// first-start accounts: the <c>admin</c> user with a random password (the pages sign in with it) and
+/// an admin API token (the feed exports with it). Its output goes to a log file in the run's folder.
 /// </summary>
 internal sealed class ConsoleHost : IAsyncDisposable
 {
@@ -15,8 +18,12 @@ internal sealed class ConsoleHost : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly StreamWriter _log;
 
-    private ConsoleHost(Process process, string dataDirectory, StreamWriter log, Uri address, Uri otlpHttp)
+    public const string AdminUser = "admin";
+
+    private ConsoleHost(Process process, string dataDirectory, StreamWriter log, Uri address, Uri otlpHttp, string adminPassword, string apiToken)
     {
+        AdminPassword = adminPassword;
+        ApiToken = apiToken;
         _process = process;
         _dataDirectory = dataDirectory;
         _log = log;
@@ -27,6 +34,12 @@ internal sealed class ConsoleHost : IAsyncDisposable
     public Uri Address { get; }
 
     public Uri OtlpHttp { get; }
+
+    /// <summary>The password of <see cref="AdminUser"/>, made for this console.</summary>
+    public string AdminPassword { get; }
+
+    /// <summary>An admin API token (<c>mat_…</c>), made for this console.</summary>
+    public string ApiToken { get; }
 
     public int Pid => _process.Id;
 
@@ -50,10 +63,14 @@ internal sealed class ConsoleHost : IAsyncDisposable
         start.Environment["Kestrel__Endpoints__OtlpHttp__Url"] = otlpHttp.ToString().TrimEnd('/');
         start.Environment["Mesh__DataDirectory"] = dataDirectory;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var adminPassword = RandomText(18);
+        var apiToken = "mat_" + RandomText(32);
+        start.Environment["Mesh__Bootstrap__AdminPassword"] = adminPassword;
+        start.Environment["Mesh__Bootstrap__ApiToken"] = apiToken;
 
         var log = new StreamWriter(logPath) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
-        var host = new ConsoleHost(process, dataDirectory, log, address, otlpHttp);
+        var host = new ConsoleHost(process, dataDirectory, log, address, otlpHttp, adminPassword, apiToken);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
@@ -117,6 +134,9 @@ internal sealed class ConsoleHost : IAsyncDisposable
 
         throw new TimeoutException("the console did not answer /healthz within 60 s; see its log");
     }
+
+    /// <summary>Random bytes in base64url without padding: 32 give the 43 characters a token needs.</summary>
+    private static string RandomText(int bytes) => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 
     private static int FreePort()
     {

@@ -10,7 +10,7 @@ namespace Mesh.Bench.Render;
 
 /// <summary>
 /// Keeps a mesh live in a console: every second, one to three client spans per edge, as the callers' SDKs
-/// would export them, POSTed as OTLP/HTTP protobuf to <c>/v1/traces</c>. The counts vary from second to
+/// would export them, POSTed as OTLP/HTTP protobuf to <c>/v1/traces</c> with an API token. The counts vary from second to
 /// second, so every refresh of the page has new figures to draw. Bounded by <see cref="MaxDuration"/>
 /// whatever the caller does.
 /// </summary>
@@ -36,10 +36,11 @@ internal sealed class MeshFeeder : IAsyncDisposable
     private long _spansSent;
     private long _failures;
 
-    public MeshFeeder(SyntheticMesh mesh, Uri otlpHttp)
+    public MeshFeeder(SyntheticMesh mesh, Uri otlpHttp, string apiToken)
     {
         _mesh = mesh;
         _http = new HttpClient { BaseAddress = otlpHttp, Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
         _resources = mesh.Services.ToDictionary(s => s, Service, StringComparer.Ordinal);
         _peers = mesh.Services.ToDictionary(s => s, s => Text("peer.service", s), StringComparer.Ordinal);
     }

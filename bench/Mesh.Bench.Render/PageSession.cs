@@ -57,11 +57,12 @@ internal sealed record RepFigures
 }
 
 /// <summary>
-/// One measurement on a fresh browser context: open /topology?window=1m, wait for the full graph and the
+/// One measurement on a fresh browser context holding only the sign-in cookie (<paramref name="signedIn"/>,
+/// Playwright's storage state): open /topology?window=1m, wait for the full graph and the
 /// fit, watch live updates for a while, click three nodes, turn the wheel five steps (zooming in); on the
 /// first page, watch the updates once more after that. Every wait is bounded.
 /// </summary>
-internal sealed class PageSession(IBrowser browser, ConsoleHost host, SyntheticMesh mesh, RenderOptions options, string probe)
+internal sealed class PageSession(IBrowser browser, ConsoleHost host, SyntheticMesh mesh, RenderOptions options, string probe, string signedIn)
 {
     private const string FittedScript = """
         () => { const b = window.__bench;
@@ -88,6 +89,7 @@ internal sealed class PageSession(IBrowser browser, ConsoleHost host, SyntheticM
         {
             BaseURL = host.Address.ToString(),
             ViewportSize = new() { Width = 1600, Height = 1000 },
+            StorageState = signedIn,
         }).ConfigureAwait(false);
         await context.AddInitScriptAsync($"const benchExpectedEdges = {mesh.Edges.Count};\n{probe}").ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
@@ -110,6 +112,9 @@ internal sealed class PageSession(IBrowser browser, ConsoleHost host, SyntheticM
         var clock = Stopwatch.StartNew();
         await page.GotoAsync("topology?window=1m", new() { Timeout = (float)options.FirstTimeout.TotalMilliseconds }).ConfigureAwait(false);
         var gotoMs = clock.Elapsed.TotalMilliseconds;
+        // A refused cookie would leave the page at the login form: say so rather than wait for a graph.
+        if (new Uri(page.Url).AbsolutePath.StartsWith("/account/login", StringComparison.Ordinal))
+            return (new RepFigures { Rep = rep, GotoMs = gotoMs, Problem = $"the console sent the page to {page.Url}: the sign-in cookie was not accepted" }, null, null, null);
         var origin = (await CensusAsync(page).ConfigureAwait(false)).TimeOrigin - started;
 
         try

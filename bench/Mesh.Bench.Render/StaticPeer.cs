@@ -39,7 +39,8 @@ internal static partial class StaticPeer
         }
         """;
 
-    public static async Task<StaticFigures> RunAsync(IBrowser browser, Uri console, string dom, string probe, int edges)
+    /// <summary>Loads the copy a few times and updates it in place; <paramref name="signedIn"/> is the pages' browser state, so the style sheets come the same way.</summary>
+    public static async Task<StaticFigures> RunAsync(IBrowser browser, Uri console, string signedIn, string dom, string probe, int edges)
     {
         var html = Scripts().Replace(dom, "");
         var address = new Uri(console, "bench-static-copy");
@@ -48,7 +49,7 @@ internal static partial class StaticPeer
         var elements = 0;
         for (var i = 0; i < Loads; i++)
         {
-            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } }).ConfigureAwait(false);
+            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 }, StorageState = signedIn }).ConfigureAwait(false);
             await context.AddInitScriptAsync($"const benchExpectedEdges = {edges};\n{probe}").ConfigureAwait(false);
             await context.RouteAsync(address.ToString(), route => route.FulfillAsync(new() { ContentType = "text/html", Body = html })).ConfigureAwait(false);
             var page = await context.NewPageAsync().ConfigureAwait(false);
