@@ -3,7 +3,6 @@ using Bunit.TestDoubles;
 using Mesh.Policy.Documents;
 using Mesh.Store;
 using Mesh.Testing;
-using MeshConsole.Accounts;
 using MeshConsole.Data;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;

@@ -1,4 +1,5 @@
 using Mesh.Store.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

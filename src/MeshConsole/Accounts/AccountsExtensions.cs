@@ -1,4 +1,5 @@
 using Mesh.Store.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,6 @@ namespace MeshConsole.Accounts;
 /// <summary>Sign-in, API tokens and role checks: every page and API needs a role unless it says otherwise.</summary>
 internal static class AccountsExtensions
 {
-    /// <summary>Any authenticated API token (any role): what an OTLP sender needs.</summary>
-    public const string IngestPolicy = "ingest";
-
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<BootstrapOptions>()
@@ -47,7 +45,7 @@ internal static class AccountsExtensions
         {
             o.AddMeshPolicies();
             o.FallbackPolicy = o.GetPolicy(MeshPolicies.Viewer);
-            o.AddPolicy(IngestPolicy, p => p.AddAuthenticationSchemes(ConsoleSchemes.JoinToken, ConsoleSchemes.ApiToken).RequireAuthenticatedUser());
+            o.AddPolicy(MeshPolicies.Ingest, p => p.AddAuthenticationSchemes(ConsoleSchemes.JoinToken, ConsoleSchemes.ApiToken).RequireAuthenticatedUser());
         });
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<AuthenticationStateProvider, RevalidatingUserStateProvider>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MeshConsole.Data;
 
 namespace MeshConsole.Accounts;
 

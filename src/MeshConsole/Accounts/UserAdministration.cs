@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Mesh.Policy.Validation;
 using Mesh.Store.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

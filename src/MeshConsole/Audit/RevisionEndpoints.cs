@@ -4,7 +4,6 @@ using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
 using Mesh.Store;
 using Mesh.Store.Entities;
-using MeshConsole.Accounts;
 using MeshConsole.Data;
 using Microsoft.AspNetCore.Authorization;
 

@@ -1,4 +1,3 @@
-using MeshConsole.Accounts;
 using MeshConsole.Data;
 using MeshConsole.Policies;
 

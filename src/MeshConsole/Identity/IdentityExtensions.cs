@@ -1,5 +1,5 @@
 using Mesh.Store;
-using MeshConsole.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

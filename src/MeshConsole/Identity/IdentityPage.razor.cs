@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using MeshConsole.Accounts;
 using MeshConsole.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;

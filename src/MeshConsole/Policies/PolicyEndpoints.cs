@@ -10,7 +10,6 @@ using Mesh.Policy.Services;
 using Mesh.Policy.Validation;
 using Mesh.Store;
 using Mesh.Store.Entities;
-using MeshConsole.Accounts;
 using MeshConsole.Data;
 
 namespace MeshConsole.Policies;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using MeshConsole.Accounts;
 using MeshConsole.ControlPlane;
+using MeshConsole.Data;
 using MeshConsole.Telemetry.Aggregation;
 using MeshConsole.Topology;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -81,7 +81,7 @@ internal static class TelemetryExtensions
         if (anonymous)
             endpoint.AllowAnonymous();
         else
-            endpoint.RequireAuthorization(AccountsExtensions.IngestPolicy);
+            endpoint.RequireAuthorization(MeshPolicies.Ingest);
     }
 
     private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SidecarRegistry registry, CancellationToken ct)

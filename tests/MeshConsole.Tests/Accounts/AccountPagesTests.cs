@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using Mesh.Store.Accounts;
 using MeshConsole.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

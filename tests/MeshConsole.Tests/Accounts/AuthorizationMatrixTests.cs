@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Mesh.Store;
 using MeshConsole.Accounts;
+using MeshConsole.Data;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,7 +18,7 @@ namespace MeshConsole.Tests.Accounts;
 public sealed class AuthorizationMatrixTests : IAsyncLifetime
 {
     private const string Anonymous = "anonymous";
-    private const string Ingest = AccountsExtensions.IngestPolicy;
+    private const string Ingest = MeshPolicies.Ingest;
 
     /// <summary>"METHODS pattern" → the least role, <c>anonymous</c>, or <c>ingest</c> (any API token).</summary>
     private static readonly Dictionary<string, string> _expected = new()

@@ -1,6 +1,6 @@
 using Bunit;
 using Mesh.Store;
-using MeshConsole.Accounts;
+using MeshConsole.Data;
 using MeshConsole.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;

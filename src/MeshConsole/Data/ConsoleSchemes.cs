@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 
-namespace MeshConsole.Accounts;
+namespace MeshConsole.Data;
 
 /// <summary>
 /// The console's two ways in: the sign-in cookie for people in a browser, API tokens

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 
-namespace MeshConsole.Accounts;
+namespace MeshConsole.Data;
 
 /// <summary>
 /// The console's three roles and the authorization policies named after them. Roles nest: an
@@ -17,6 +17,9 @@ public static class MeshPolicies
 
     /// <summary>Changes who may do what: access policy, users, API tokens, join tokens, the CA.</summary>
     public const string Admin = "admin";
+
+    /// <summary>Sends telemetry: any API token, or a join token (a sidecar exporting its metrics); no role needed.</summary>
+    public const string Ingest = "ingest";
 
     public static IReadOnlyList<string> Roles { get; } = [Viewer, Operator, Admin];
 
