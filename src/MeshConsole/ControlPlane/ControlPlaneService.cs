@@ -66,9 +66,13 @@ internal sealed partial class ControlPlaneService(
         switch (message.KindCase)
         {
             case SidecarMessage.KindOneofCase.Ack:
+                var wasReady = session.Ready;
                 if (!session.Acknowledge(message.Ack.Nonce, now))
                     throw Invalid($"ack.nonce: \"{message.Ack.Nonce}\" was not sent on this stream");
-                registry.ReportStatusChange();
+                if (wasReady)
+                    registry.ReportStatusChange();
+                else
+                    registry.ReportReady();
                 break;
             case SidecarMessage.KindOneofCase.Nack:
                 if (!session.Refuse(message.Nack.Nonce, message.Nack.Error, now))

@@ -32,6 +32,13 @@ internal sealed partial class SidecarRegistry(
 
     public void ReportStatusChange() => StatusChanged?.Invoke();
 
+    /// <summary>A sidecar acknowledged its first snapshot: its instance becomes routable, so peers' snapshots change.</summary>
+    public void ReportReady()
+    {
+        Changed?.Invoke();
+        StatusChanged?.Invoke();
+    }
+
     public async Task<SidecarSession> ConnectAsync(Hello hello)
     {
         var session = Connect(hello);
@@ -115,7 +122,7 @@ internal sealed partial class SidecarRegistry(
         var grace = options.Value.HeartbeatGrace;
         var endpoints = new Dictionary<string, InstanceEndpoint>(StringComparer.Ordinal);
         foreach (var session in _sessions.Values.Where(s => s.DisconnectedAt is null))
-            endpoints[session.InstanceId] = Endpoint(session.Hello, IsHealthy(session, now));
+            endpoints[session.InstanceId] = Endpoint(session.Hello, session.Ready && IsHealthy(session, now));
 
         var remote = false;
         foreach (var row in await UseStoreAsync(s => s.ListAsync(ct)).ConfigureAwait(false) ?? [])

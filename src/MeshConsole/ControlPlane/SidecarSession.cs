@@ -112,6 +112,20 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
             _lastSeen = at;
     }
 
+    /// <summary>
+    /// Whether peers may be sent here: the sidecar acknowledged a snapshot on this stream (so it holds
+    /// its workload certificate and the trust anchors, which come first), or it said in its Hello that it
+    /// already serves one (kept on disk with its certificate, across a console restart).
+    /// </summary>
+    public bool Ready
+    {
+        get
+        {
+            lock (_gate)
+                return _applied is not null || Hello.AppliedRevision > 0 || Hello.AppliedHash.Length > 0;
+        }
+    }
+
     /// <summary>Records an Ack; false when the nonce was never sent on this stream (a repeat of the last answer is fine).</summary>
     public bool Acknowledge(string nonce, DateTimeOffset at)
     {

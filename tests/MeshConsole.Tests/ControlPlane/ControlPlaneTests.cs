@@ -41,24 +41,44 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Connect_Hello_FirstSnapshotListsItselfAndAckMakesItSynced()
+    public async Task Connect_Hello_ListedNotRoutableUntilItsFirstAckThenHealthyAndSynced()
     {
         await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", port: 17006));
-        var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
-        await sidecar.AckAsync(snapshot);
+        var first = await sidecar.NextSnapshotListingAsync("orders-1");
+        await sidecar.AckAsync(first);
+        var routable = await sidecar.NextSnapshotAsync(s => Orders(s).Any(e => e.InstanceId == "orders-1" && e.Healthy));
+        await sidecar.AckAsync(routable);
 
-        var endpoint = Assert.Single(snapshot.Services.Single(s => s.Name == "orders").Endpoints);
+        // Before its first ack it may not hold its certificate yet: peers must not be sent there.
+        Assert.False(Assert.Single(Orders(first)).Healthy);
+        var endpoint = Assert.Single(Orders(routable));
         Assert.Equal("orders-1", endpoint.InstanceId);
         Assert.Equal(17006u, endpoint.Port);
         Assert.Equal("v1", endpoint.Labels["version"]);
-        Assert.True(endpoint.Healthy);
-        Assert.Equal(64, snapshot.Hash.Length);
+        Assert.Equal(64, routable.Hash.Length);
         var status = await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "synced");
         Assert.Equal("orders", status.GetProperty("service").GetString());
         Assert.True(status.GetProperty("healthy").GetBoolean());
     }
+
+    [Fact]
+    public async Task Connect_HelloServingASnapshotFromDisk_RoutableAtOnce()
+    {
+        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        var hello = FakeSidecar.Hello("orders", "orders-1");
+        hello.AppliedRevision = 3;
+        hello.AppliedHash = new string('a', 64);
+
+        await sidecar.SayHelloAsync(hello);
+        var first = await sidecar.NextSnapshotListingAsync("orders-1");
+
+        Assert.True(Assert.Single(Orders(first)).Healthy);
+    }
+
+    private static IEnumerable<Endpoint> Orders(Snapshot snapshot) =>
+        snapshot.Services.Where(s => s.Name == "orders").SelectMany(s => s.Endpoints);
 
     [Fact]
     public async Task RevisionCommitted_PushedToEveryStreamAndAckedAtThatRevision()
@@ -187,6 +207,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         await sidecar.AckAsync(snapshot);
         await sidecar.AckAsync(snapshot);
         await sidecar.SendAsync(new SidecarMessage { Heartbeat = new Heartbeat() });
+        await sidecar.AckAsync(await sidecar.NextSnapshotAsync(s => Orders(s).Any(e => e.Healthy)));
 
         var status = await WaitForStatusAsync("orders-1", s => s.GetProperty("state").GetString() == "synced");
         Assert.Null(sidecar.Failure);
