@@ -27,6 +27,7 @@ public static class ConsoleHosting
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<ActorAccessor>();
         builder.Services.AddScoped<WriteContext>();
+        builder.Services.AddSingleton<ConfigWriter>();
         builder.Services.AddProblemDetails();
         // Enumerated values read as the words the docs use: "synced", "stale", "nacked", ...
         builder.Services.ConfigureHttpJsonOptions(o =>
