@@ -36,6 +36,7 @@ public sealed class RoutingPolicyTests(MeshFixture mesh) : IClassFixture<MeshFix
         var metrics = await Load.MetricsMatchingAsync(mesh.Frontend, betaSeries);
         Assert.Matches(betaSeries, metrics);
         Assert.Contains("mesh_route=\"canary\"", metrics, StringComparison.Ordinal);
+        Assert.Matches("mesh_route=\"beta\"[^}]*mesh_destination_subset=\"v2\"|mesh_destination_subset=\"v2\"[^}]*mesh_route=\"beta\"", metrics);
     }
 
     [Fact]

@@ -137,6 +137,61 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
         Assert.Contains("\"window\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Route90To10_SidecarMetricsOverOtlp_ObservedSplitPerSubsetNear90To10_OneEdge()
+    {
+        await mesh.StartServiceAsync("split-o", "version=v1", "version=v2");
+        var shop = await mesh.StartSidecarAsync(new SidecarOptions
+        {
+            Service = "shop-s",
+            AppPort = KestrelConsole.FreePort(),
+            ControlPlane = mesh.Console.ControlPlaneAddress,
+            JoinToken = KestrelConsole.JoinToken,
+            OutboundPort = KestrelConsole.FreePort(),
+            InboundPort = KestrelConsole.FreePort(),
+            AdminPort = KestrelConsole.FreePort(),
+            StateDirectory = Directory.CreateTempSubdirectory("mesh-sidecar-").FullName,
+            Otlp = new OtlpExport(mesh.Console.OtlpGrpcAddress, OtlpExportProtocol.Grpc, TimeSpan.FromMilliseconds(200)),
+        });
+        await mesh.Api.PutAsync("api/services/split-o", """{"owner":"team","version":0}""");
+        var revision = await mesh.Api.PutAsync("api/services/split-o/routes", """
+            { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
+              "rules": [ { "destinations": [ {"subset":"v1","weight":90}, {"subset":"v2","weight":10} ] } ],
+              "version": 0 }
+            """);
+        await MeshFixture.WaitForRevisionAsync(revision, shop);
+        using var client = MeshFixture.Client(shop);
+
+        var answers = await Load.SendAsync(client, 2000, 8, _ => Load.To("split-o", "hello"));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        var subsets = await SubsetsAsync("split-o", total: 2000);
+        var v2 = subsets.Single(s => s.GetProperty("subset").GetString() == "v2").GetProperty("sharePercent").GetDouble();
+        var v1 = subsets.Single(s => s.GetProperty("subset").GetString() == "v1").GetProperty("sharePercent").GetDouble();
+        // 2000 calls at 10 %: the standard deviation is 0.67 points, so 7–13 % is over four of them.
+        Assert.InRange(v2, 7.0, 13.0);
+        Assert.Equal(100.0, v1 + v2, precision: 1);
+        var edges = (await TopologyAsync()).GetProperty("edges").EnumerateArray()
+            .Where(e => e.GetProperty("source").GetString() == "shop-s" && e.GetProperty("destination").GetString() == "split-o");
+        Assert.Equal(2000, Assert.Single(edges).GetProperty("requests").GetInt64());
+    }
+
+    /// <summary>Polls a service's subsets until they hold <paramref name="total"/> calls; bounded to 15 s.</summary>
+    private async Task<List<JsonElement>> SubsetsAsync(string service, long total)
+    {
+        var last = new List<JsonElement>();
+        for (var attempt = 0; attempt < 75; attempt++)
+        {
+            var body = JsonDocument.Parse(await mesh.Api.GetStringAsync($"api/services/{service}/subsets?window=1m")).RootElement.Clone();
+            last = [.. body.GetProperty("subsets").EnumerateArray()];
+            if (last.Sum(s => s.GetProperty("requests").GetInt64()) >= total)
+                return last;
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{service}'s subsets never held {total} calls; last: {string.Join(", ", last)}");
+    }
+
     private async Task<JsonElement> TopologyAsync() =>
         JsonDocument.Parse(await mesh.Api.GetStringAsync("api/topology?window=1m")).RootElement.Clone();
 

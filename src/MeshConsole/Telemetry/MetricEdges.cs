@@ -14,11 +14,14 @@ internal static class MetricEdges
 {
     public const string ClientDuration = "http.client.request.duration";
 
-    /// <summary>The observations in a request, and how many points were refused and why (the first reason).</summary>
-    public static (List<Observation> Observations, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources, CumulativeStreams cumulative)
+    /// <summary>The subset the caller's route rule picked; absent when no rule matched.</summary>
+    public const string SubsetAttribute = "mesh.destination.subset";
+
+    /// <summary>The calls in a request, and how many points were refused and why (the first reason).</summary>
+    public static (List<MetricCall> Calls, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources, CumulativeStreams cumulative)
     {
         ArgumentNullException.ThrowIfNull(cumulative);
-        var observations = new List<Observation>();
+        var observations = new List<MetricCall>();
         long rejected = 0;
         string? error = null;
         var r = 0;
@@ -64,9 +67,9 @@ internal static class MetricEdges
                                     point = delta;
                                 }
 
-                                var (observation, reason) = Edge(point, service);
-                                if (observation is not null)
-                                    observations.Add(observation);
+                                var (call, reason) = Edge(point, service);
+                                if (call is not null)
+                                    observations.Add(call);
                                 else if (reason is not null)
                                     Reject(1, $"{at}.histogram.dataPoints[{p}]: {reason}");
                             }
@@ -91,7 +94,7 @@ internal static class MetricEdges
         }
     }
 
-    private static (Observation? Observation, string? Error) Edge(HistogramDataPoint point, string? resourceService)
+    private static (MetricCall? Call, string? Error) Edge(HistogramDataPoint point, string? resourceService)
     {
         if (point.Count == 0)
             return (null, null);
@@ -103,6 +106,10 @@ internal static class MetricEdges
             return (null, "no mesh.source.service attribute and no service.name on the resource");
         if (string.IsNullOrEmpty(destination))
             return (null, "no mesh.destination.service, peer.service or server.address attribute");
+        var subset = OtlpAttributes.Read(point.Attributes, SubsetAttribute);
+        // Subsets are named like the route policy's (a DNS label): anything else did not come from a rule.
+        if (subset is not null && Mesh.Policy.Validation.FieldRules.DnsLabel(subset) is { } badSubset)
+            return (null, $"{SubsetAttribute}: {badSubset}");
 
         var grpc = OtlpAttributes.Read(point.Attributes, "rpc.grpc.status_code");
         var status = OtlpAttributes.Read(point.Attributes, "http.response.status_code");
@@ -115,7 +122,7 @@ internal static class MetricEdges
             var observation = point.BucketCounts.Count == 0
                 ? Observation.CountsOnly(key, at, count, isError ? count : 0, isDenied ? count : 0)
                 : Observation.Histogram(key, at, point.ExplicitBounds, [.. point.BucketCounts.Select(c => (long)c)], isError ? count : 0, isDenied ? count : 0);
-            return observation.Count == count ? (observation, null) : (null, $"count {count} is not the sum of the bucket counts ({observation.Count})");
+            return observation.Count == count ? (new MetricCall(observation, subset), null) : (null, $"count {count} is not the sum of the bucket counts ({observation.Count})");
         }
         catch (ArgumentException ex)
         {

@@ -8,7 +8,8 @@ namespace MeshConsole.Telemetry;
 /// <param name="FromClient">A client span (the caller's view); else a root server span (a caller outside the traces).</param>
 /// <param name="Observation">The call as the aggregator records it.</param>
 /// <param name="Summary">The span as the edge's recent spans show it.</param>
-internal sealed record SpanCall(EdgeKey Key, bool FromClient, Observation Observation, SpanSummary Summary);
+/// <param name="Subset">The destination's subset a route rule picked (a client span's <c>mesh.destination.subset</c>), or null.</param>
+internal sealed record SpanCall(EdgeKey Key, bool FromClient, Observation Observation, SpanSummary Summary, string? Subset = null);
 
 /// <summary>
 /// Reads calls out of OTLP spans. A client span is a call from its service (<c>service.name</c>) to
@@ -80,8 +81,16 @@ internal static class SpanEdges
         }
 
         string source, destination;
+        string? subset = null;
         if (client)
         {
+            subset = OtlpAttributes.Read(span.Attributes, MetricEdges.SubsetAttribute);
+            if (subset is not null && Mesh.Policy.Validation.FieldRules.DnsLabel(subset) is { } badSubset)
+            {
+                reason = $"{MetricEdges.SubsetAttribute}: {badSubset}";
+                return null;
+            }
+
             source = resourceService;
             destination = OtlpAttributes.Read(span.Attributes, "mesh.destination.service")
                 ?? OtlpAttributes.Read(span.Attributes, "peer.service")
@@ -105,6 +114,6 @@ internal static class SpanEdges
         var summary = new SpanSummary(
             Convert.ToHexStringLower(span.TraceId.Span), Convert.ToHexStringLower(span.SpanId.Span), span.Name, start, duration,
             grpcCode ?? http ?? (span.Status?.Code ?? Status.Types.StatusCode.Unset).ToString(), isError);
-        return new SpanCall(key, client, Observation.Single(key, start + duration, duration, isError, isDenied), summary);
+        return new SpanCall(key, client, Observation.Single(key, start + duration, duration, isError, isDenied), summary, subset);
     }
 }

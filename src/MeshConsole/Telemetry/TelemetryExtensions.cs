@@ -40,6 +40,10 @@ internal static class TelemetryExtensions
                 Health = new HealthThresholds(topology.AmberErrorPercent, topology.RedErrorPercent),
             });
         });
+        builder.Services.AddSingleton(services => new SubsetAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
+        {
+            MaxEdges = services.GetRequiredService<IOptions<TopologyOptions>>().Value.MaxSubsets,
+        }));
         builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TelemetryIngest>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
@@ -72,6 +76,7 @@ internal static class TelemetryExtensions
         app.MapGet("/api/topology", Topology)
             .WithTags("Telemetry")
             .WithSummary("Services and the calls between them over a sliding window: rate, error %, latency quantiles, health.");
+        app.MapSubsetEndpoints();
         return app;
     }
 

@@ -4,8 +4,11 @@ using MeshConsole.Telemetry.Aggregation;
 
 namespace MeshConsole.Telemetry;
 
+/// <summary>Calls from one metric data point, and the destination's subset they went to when a route rule picked one.</summary>
+internal sealed record MetricCall(Observation Observation, string? Subset);
+
 /// <summary>What one export brought: calls from sidecar metrics, and calls seen in spans.</summary>
-internal sealed record IngestBatch(IReadOnlyList<Observation> Metrics, IReadOnlyList<SpanCall> Spans)
+internal sealed record IngestBatch(IReadOnlyList<MetricCall> Metrics, IReadOnlyList<SpanCall> Spans)
 {
     public bool IsEmpty => Metrics.Count == 0 && Spans.Count == 0;
 }
@@ -23,10 +26,11 @@ internal sealed record IngestBatch(IReadOnlyList<Observation> Metrics, IReadOnly
 /// <item>a server span without a parent counts a call from outside the traces (<c>external</c>);
 /// a server span with a parent never counts (its caller's span or metric does).</item>
 /// </list>
-/// Every span seen on an edge, counted or not, joins the edge's recent spans.
+/// Every span seen on an edge, counted or not, joins the edge's recent spans. A call counted that names
+/// the subset its route rule picked counts for that subset too.
 /// </summary>
 internal sealed class TelemetryIngest(
-    TopologyAggregator aggregator, RecentSpans recent, TimeProvider time, Microsoft.Extensions.Options.IOptions<OtlpOptions> options) : BackgroundService
+    TopologyAggregator aggregator, SubsetAggregator subsets, RecentSpans recent, TimeProvider time, Microsoft.Extensions.Options.IOptions<OtlpOptions> options) : BackgroundService
 {
     /// <summary>How long a service counts as having a sidecar after its last request metric.</summary>
     public static readonly TimeSpan SidecarMemory = TimeSpan.FromMinutes(5);
@@ -54,10 +58,10 @@ internal sealed class TelemetryIngest(
     private void Apply(IngestBatch batch)
     {
         var now = time.GetUtcNow();
-        foreach (var observation in batch.Metrics)
+        foreach (var (observation, subset) in batch.Metrics)
         {
             _sidecarSources[observation.Key.Source] = now;
-            aggregator.Record(observation);
+            Record(observation, subset);
         }
 
         foreach (var call in batch.Spans)
@@ -66,7 +70,13 @@ internal sealed class TelemetryIngest(
             var countedBySidecar = call.FromClient
                 && _sidecarSources.TryGetValue(call.Key.Source, out var seen) && now - seen <= SidecarMemory;
             if (!countedBySidecar)
-                aggregator.Record(call.Observation);
+                Record(call.Observation, call.Subset);
         }
+    }
+
+    private void Record(Observation observation, string? subset)
+    {
+        if (aggregator.Record(observation) && subset is not null)
+            subsets.Record(subset, observation);
     }
 }

@@ -19,6 +19,13 @@ public sealed class TopologyOptions
     [Range(1, 1_000_000, ErrorMessage = "Mesh:Topology:MaxEdges must be between 1 and 1000000.")]
     public int MaxEdges { get; set; } = 10_000;
 
+    /// <summary>
+    /// Distinct (service, subset) pairs whose calls are kept for the observed split; data of further new
+    /// pairs is refused and counted. Key <c>Mesh:Topology:MaxSubsets</c>.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Mesh:Topology:MaxSubsets must be between 1 and 1000000.")]
+    public int MaxSubsets { get; set; } = 2_000;
+
     /// <summary>How long per-minute rollups are kept for replay. Key <c>Mesh:Topology:RollupRetention</c>.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "Mesh:Topology:RollupRetention must be between 1 hour and 365 days.")]
     public TimeSpan RollupRetention { get; set; } = TimeSpan.FromDays(7);

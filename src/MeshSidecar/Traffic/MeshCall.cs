@@ -9,7 +9,7 @@ namespace MeshSidecar.Traffic;
 /// route rule and subset it took, and the instances it may go to. YARP's client chain reads it
 /// from the outgoing request's options.
 /// </summary>
-internal sealed class MeshCall(HttpContext context, ServiceRoute service, string route, string subset, IReadOnlyList<DestinationState> candidates)
+internal sealed class MeshCall(HttpContext context, ServiceRoute service, string route, string? subset, IReadOnlyList<DestinationState> candidates)
 {
     public static readonly HttpRequestOptionsKey<MeshCall> Key = new("mesh.call");
 
@@ -20,8 +20,8 @@ internal sealed class MeshCall(HttpContext context, ServiceRoute service, string
     /// <summary>The route rule's name, <c>rules[i]</c> when unnamed, or <c>default</c> when no rule matched.</summary>
     public string Route { get; } = route;
 
-    /// <summary>The subset the rule picked, or <c>any</c>.</summary>
-    public string Subset { get; } = subset;
+    /// <summary>The subset the rule picked, or null when no rule matched.</summary>
+    public string? Subset { get; } = subset;
 
     /// <summary>The matched route rule's own whole-call timeout, which wins over the service's.</summary>
     public int? RouteTimeoutMs { get; init; }

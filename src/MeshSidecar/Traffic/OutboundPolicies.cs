@@ -30,7 +30,7 @@ internal sealed class OutboundPolicies(
         var request = context.Request;
         string? Header(string name) => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
         var route = "default";
-        var subset = "any";
+        string? subset = null;
         int? routeTimeout = null;
         try
         {
@@ -45,6 +45,8 @@ internal sealed class OutboundPolicies(
                 route = rule.Name ?? $"rules[{choice.RuleIndex}]";
                 routeTimeout = rule.TimeoutMs;
                 subset = choice.Subset;
+                // Beside the metric, for whoever traces the sidecar's own requests (ASP.NET Core's activity).
+                Activity.Current?.SetTag(SidecarMetrics.SubsetAttribute, subset);
                 var inSubset = feature.AvailableDestinations.Where(d => Carries(d, choice.Labels)).ToList();
                 if (inSubset.Count == 0)
                 {

@@ -70,6 +70,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/sidecars"] = MeshPolicies.Viewer,
         ["GET /api/topology"] = MeshPolicies.Viewer,
         ["GET /api/topology/spans"] = MeshPolicies.Viewer,
+        ["GET /api/services/{name}/subsets"] = MeshPolicies.Viewer,
         ["GET /api/services"] = MeshPolicies.Viewer,
         ["GET /api/services/{name}"] = MeshPolicies.Viewer,
         ["GET /api/services/{name}/routes"] = MeshPolicies.Viewer,

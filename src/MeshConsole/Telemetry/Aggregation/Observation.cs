@@ -10,6 +10,8 @@ namespace MeshConsole.Telemetry.Aggregation;
 /// </summary>
 public sealed class Observation
 {
+    private readonly LatencySample[] _latencies;
+
     private Observation(EdgeKey key, DateTimeOffset timestamp, long count, long errors, long denied, LatencySample[] latencies)
     {
         ArgumentNullException.ThrowIfNull(key.Source, nameof(key));
@@ -25,7 +27,7 @@ public sealed class Observation
         Count = count;
         Errors = errors;
         Denied = denied;
-        Latencies = latencies;
+        _latencies = latencies;
     }
 
     public EdgeKey Key { get; }
@@ -40,7 +42,7 @@ public sealed class Observation
     public long Denied { get; }
 
     /// <summary>Latency values with how many calls took each; their counts add up to at most <see cref="Count"/>.</summary>
-    public IReadOnlyList<LatencySample> Latencies { get; }
+    public IReadOnlyList<LatencySample> Latencies => _latencies;
 
     /// <summary>One call, e.g. from a span.</summary>
     [SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "One call, not System.Single; the name reads right at call sites.")]
@@ -113,6 +115,9 @@ public sealed class Observation
         }
         return new(key, at, count, errors, denied, [.. latencies]);
     }
+
+    /// <summary>The same calls under another key; the latencies are shared, as neither copy changes them.</summary>
+    internal Observation WithKey(EdgeKey key) => new(key, Timestamp, Count, Errors, Denied, _latencies);
 
     private static TimeSpan SecondsToDuration(double seconds) =>
         seconds <= 0 ? TimeSpan.Zero
