@@ -56,6 +56,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         [" /_blazor/initializers/"] = MeshPolicies.Viewer,
         ["GET,POST /"] = MeshPolicies.Viewer,
         ["GET,POST /services"] = MeshPolicies.Viewer,
+        ["GET,POST /services/{Name}/routes"] = MeshPolicies.Viewer,
         ["GET,POST /topology"] = MeshPolicies.Viewer,
         ["GET,POST /access"] = MeshPolicies.Viewer,
         ["GET,POST /experiments"] = MeshPolicies.Viewer,
