@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace MeshConsole.Browser.Tests;
+
+/// <summary>
+/// With the demo shop running, an operator opens the orders service's routes, moves the canary's weights,
+/// previews the change, saves it with a reason, and watches the observed split follow.
+/// </summary>
+public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
+{
+    private readonly BrowserFixture _fixture;
+
+    public CanaryJourneyTests(BrowserFixture fixture)
+    {
+        _fixture = fixture;
+        Assertions.SetDefaultExpectTimeout(30_000);
+    }
+
+    [Fact]
+    public async Task MoveCanaryWeights_PreviewSaveWithReason_NewRevision_ObservedSplitFollows()
+    {
+        await using var demo = DemoProcess.Start(_fixture.Console, rate: 20);
+        var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1500 } });
+        await page.GotoAsync("services");
+        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+
+        await page.Locator("[data-testid=routes-link-orders]").ClickAsync();
+
+        // The demo's orders routes: a beta rule, then the catch-all sending 10 % to v2.
+        await Assertions.Expect(Field(page, "weight-1-1")).ToHaveValueAsync("10");
+        await Assertions.Expect(page.Locator("[data-testid=observed-v2]")).ToBeVisibleAsync();
+        await Field(page, "weight-1-0").FillAsync("40");
+        await Field(page, "weight-1-0").PressAsync("Tab");
+        await Assertions.Expect(Field(page, "weight-1-1")).ToHaveValueAsync("60");
+        await Assertions.Expect(page.Locator("[data-testid=weight-sum-1]")).ToHaveTextAsync("100");
+
+        await Field(page, "reason").FillAsync("browser test: canary v2 to 60 %");
+        await Field(page, "reason").PressAsync("Enter");
+        var diff = page.Locator("[data-testid=preview-diff]");
+        await Assertions.Expect(diff.Locator(".mesh-diff-modified, .mesh-diff-added").Filter(new() { HasText = "\"weight\": 60" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(diff.Locator(".mesh-diff-modified, .mesh-diff-removed").Filter(new() { HasText = "\"weight\": 10" }).First).ToBeVisibleAsync();
+        await page.Locator("[data-testid=save]").ClickAsync();
+
+        await Assertions.Expect(page.Locator("[data-testid=saved-revision]")).ToHaveTextAsync(new Regex(@"^#\d+$"));
+        await Assertions.Expect(page.Locator("[data-testid=desired-v2]")).ToHaveTextAsync("60 %");
+        await Assertions.Expect(page.Locator("[data-testid=routes-version]")).ToContainTextAsync("version 2");
+        // The last minute still holds calls split 90/10; those after the save move it towards 60 %.
+        var observed = await WaitForObservedAsync(page, "v2", atLeast: 25, TimeSpan.FromSeconds(90));
+        Assert.InRange(observed, 25, 75);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "canary.png") });
+    }
+
+    /// <summary>A MudBlazor field marked with <paramref name="testId"/>, whether the mark sits on its input or around it.</summary>
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input").First;
+
+    private static async Task<double> WaitForObservedAsync(IPage page, string subset, double atLeast, TimeSpan within)
+    {
+        var cell = page.Locator($"[data-testid=observed-{subset}]");
+        var deadline = DateTime.UtcNow + within;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await cell.TextContentAsync() ?? "";
+            if (Percent().Match(last) is { Success: true } match
+                && double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) is var share && share >= atLeast)
+                return share;
+            await Task.Delay(1000);
+        }
+
+        throw new TimeoutException($"the observed share of {subset} never reached {atLeast} %; last: {last}");
+    }
+
+    [GeneratedRegex(@"^([\d.]+) %$")]
+    private static partial Regex Percent();
+}
