@@ -18,6 +18,8 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
 
     public DbSet<TopologyRollup> TopologyRollups => Set<TopologyRollup>();
 
+    public DbSet<Rollout> Rollouts => Set<Rollout>();
+
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
 
     public DbSet<JoinTokenUse> JoinTokenUses => Set<JoinTokenUse>();

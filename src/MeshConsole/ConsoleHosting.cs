@@ -7,6 +7,7 @@ using MeshConsole.Data;
 using MeshConsole.Identity;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
+using MeshConsole.Policies.Rollouts;
 using MeshConsole.Telemetry;
 using MudBlazor.Services;
 
@@ -39,6 +40,7 @@ public static class ConsoleHosting
         builder.AddWorkloadIdentity();
         builder.AddControlPlane();
         builder.AddTelemetry();
+        builder.AddRollouts();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -67,6 +69,7 @@ public static class ConsoleHosting
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();
+        app.MapRolloutEndpoints();
         return app;
     }
 }

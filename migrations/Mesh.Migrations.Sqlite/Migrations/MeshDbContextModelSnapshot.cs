@@ -355,6 +355,115 @@ namespace Mesh.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.Rollout", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CanarySubset")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("canary_subset");
+
+                    b.Property<string>("Gate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("gate");
+
+                    b.Property<int>("IntervalSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("interval_seconds");
+
+                    b.Property<long?>("LastRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_revision");
+
+                    b.Property<double>("MaxErrorExcessPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max_error_excess_percent");
+
+                    b.Property<double>("MaxP99Ratio")
+                        .HasColumnType("REAL")
+                        .HasColumnName("max_p99ratio");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<int>("MinCalls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_calls");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.Property<string>("StableSubset")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stable_subset");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<int>("StepIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_index");
+
+                    b.Property<DateTimeOffset>("StepStartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step_started_at");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("steps");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rollouts");
+
+                    b.HasIndex("Service", "State")
+                        .HasDatabaseName("ix_rollouts_service_state");
+
+                    b.ToTable("rollouts", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.SidecarInstance", b =>
                 {
                     b.Property<string>("InstanceId")

@@ -1,0 +1,12 @@
+namespace MeshConsole.Policies.Rollouts;
+
+internal static class RolloutExtensions
+{
+    public static WebApplicationBuilder AddRollouts(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<RolloutManager>();
+        builder.Services.AddSingleton<RolloutRunner>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RolloutRunner>());
+        return builder;
+    }
+}
