@@ -5,8 +5,7 @@ internal static class RolloutExtensions
     public static WebApplicationBuilder AddRollouts(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<RolloutManager>();
-        builder.Services.AddSingleton<RolloutRunner>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<RolloutRunner>());
+        builder.Services.AddHostedService<RolloutRunner>();
         return builder;
     }
 }

@@ -119,6 +119,24 @@ internal sealed partial class RolloutManager(
         return result;
     }
 
+    /// <summary>One look at each running rollout (see <see cref="StepAsync"/>).</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        foreach (var rollout in await scope.ServiceProvider.GetRequiredService<RolloutStore>().RunningAsync(ct).ConfigureAwait(false))
+        {
+            try
+            {
+                await StepAsync(rollout, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One rollout's trouble (the store briefly away, say) must not stop the others: it is tried again next tick.
+                LogStepFailed(logger, rollout.Id, ex);
+            }
+        }
+    }
+
     /// <summary>One look at a running rollout: hold, or take the move the gate decides (see <see cref="RolloutMachine"/>).</summary>
     public async Task StepAsync(Rollout rollout, CancellationToken ct = default)
     {
@@ -250,6 +268,9 @@ internal sealed partial class RolloutManager(
 
     private static string Actor(ClaimsPrincipal user) =>
         user.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } ? name : ActorAccessor.Anonymous;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout {Id} could not take its step; it is tried again next tick.")]
+    private static partial void LogStepFailed(ILogger logger, long id, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Rollout {Id}: another replica took this step.")]
     private static partial void LogStepTakenElsewhere(ILogger logger, long id);
