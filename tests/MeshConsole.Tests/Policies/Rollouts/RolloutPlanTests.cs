@@ -50,7 +50,13 @@ public sealed class RolloutPlanTests
     {
         var (_, errors) = RolloutPlan.From(new RolloutRequest
         {
-            Canary = "v2", Stable = "v1", IntervalSeconds = 5, MaxErrorExcessPercent = -1, MaxP99Ratio = 0.5, MinCalls = 0, Reason = " ",
+            Canary = "v2",
+            Stable = "v1",
+            IntervalSeconds = 5,
+            MaxErrorExcessPercent = -1,
+            MaxP99Ratio = 0.5,
+            MinCalls = 0,
+            Reason = " ",
         });
 
         Assert.Equal(["intervalSeconds", "maxErrorExcessPercent", "maxP99Ratio", "minCalls", "reason"], errors.Select(e => e.Field));
