@@ -66,6 +66,8 @@ public sealed partial class RoutesPage
 
     private IReadOnlyList<string> SubsetNames => [.. _draft.Subsets.Select(s => s.Name).Where(n => n.Length > 0)];
 
+    private IReadOnlyList<string> StoredSubsets { get; set; } = [];
+
     private string BeforeTitle => _current is null ? "Now: no route policy" : $"Now: version {_current.Version}";
 
     public async ValueTask DisposeAsync()
@@ -95,8 +97,24 @@ public sealed partial class RoutesPage
         _current = await Store.ReadAsync(s => s.GetAsync(ConfigKind.Routes, Name));
         var policy = _current is null ? null : ConfigDocuments.Deserialize<RoutePolicy>(_current.Spec);
         _draft = RouteDraft.From(policy);
+        Stored(policy);
+    }
+
+    /// <summary>
+    /// A rollout wrote a revision: what is stored is read again, the draft is left alone. Saving a draft begun
+    /// before it conflicts, and the conflict panel shows what the rollout changed.
+    /// </summary>
+    private async Task RefreshStoredAsync()
+    {
+        _current = await Store.ReadAsync(s => s.GetAsync(ConfigKind.Routes, Name));
+        Stored(_current is null ? null : ConfigDocuments.Deserialize<RoutePolicy>(_current.Spec));
+    }
+
+    private void Stored(RoutePolicy? policy)
+    {
         _desired = RouteDraft.From(policy).DesiredSplit();
         _before = _current is null ? null : ConfigDocuments.Pretty(ConfigKind.Routes, _current.Spec);
+        StoredSubsets = [.. policy?.Subsets.Select(s => s.Name) ?? []];
     }
 
     private async Task RefreshLoopAsync(CancellationToken ct)

@@ -119,6 +119,14 @@ internal sealed partial class RolloutManager(
         return result;
     }
 
+    /// <summary>The service's latest rollout, active or not; null when it never had one.</summary>
+    public async Task<Rollout?> LatestAsync(string service, CancellationToken ct = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var latest = await scope.ServiceProvider.GetRequiredService<RolloutStore>().ListAsync(service, limit: 1, ct).ConfigureAwait(false);
+        return latest.Count == 0 ? null : latest[0];
+    }
+
     /// <summary>One look at each running rollout (see <see cref="StepAsync"/>).</summary>
     public async Task TickAsync(CancellationToken ct)
     {

@@ -7,6 +7,7 @@ using MeshConsole.ControlPlane;
 using MeshConsole.Data;
 using MeshConsole.Observability;
 using MeshConsole.Policies.Canary;
+using MeshConsole.Policies.Rollouts;
 using MeshConsole.Telemetry.Aggregation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -266,6 +267,8 @@ public sealed class RoutesPageTests : PageTestContext
         Services.AddSingleton(Options.Create(new ControlPlaneOptions()));
         Services.AddSingleton<IHostApplicationLifetime>(new Microsoft.Extensions.Hosting.Internal.ApplicationLifetime(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance));
         Services.AddSingleton<SidecarRegistry>();
+        Services.AddScoped<RolloutStore>();
+        Services.AddSingleton<RolloutManager>();
         Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
