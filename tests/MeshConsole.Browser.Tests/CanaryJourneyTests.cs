@@ -19,7 +19,7 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
-    public async Task MoveCanaryWeights_PreviewSaveWithReason_NewRevision_ObservedSplitFollows()
+    public async Task MoveCanaryWeights_PreviewSaveWithReason_NewRevision_ObservedSplitFollows_ThenRolloutSucceeds()
     {
         await using var demo = DemoProcess.Start(_fixture.Console, rate: 20);
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1500 } });
@@ -49,6 +49,19 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
         // The last minute still holds calls split 90/10; those after the save move it towards 60 %.
         var observed = await WaitForObservedAsync(page, "v2", atLeast: 25, TimeSpan.FromSeconds(90));
         Assert.InRange(observed, 25, 75);
+
+        // A progressive rollout on the same rule: the demo's v2 is healthy, so the gate passes and v2 takes it all.
+        await Field(page, "rollout-steps-input").FillAsync("80, 100");
+        await Field(page, "rollout-interval").FillAsync("10");
+        await Field(page, "rollout-min-calls").FillAsync("5");
+        await Field(page, "rollout-reason").FillAsync("browser test: roll v2 out");
+        await Field(page, "rollout-reason").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("[data-testid=rollout-state]")).ToHaveTextAsync("running");
+        await Assertions.Expect(page.Locator("[data-testid=desired-v2]")).ToHaveTextAsync("80 %");
+        await Assertions.Expect(page.Locator("[data-testid=rollout-state]")).ToHaveTextAsync("succeeded", new() { Timeout = 90_000 });
+        await Assertions.Expect(page.Locator("[data-testid=desired-v2]")).ToHaveTextAsync("100 %");
+        await Assertions.Expect(page.Locator("[data-testid=rollout-gate]")).ToContainTextAsync("pass");
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "canary.png") });
     }
 

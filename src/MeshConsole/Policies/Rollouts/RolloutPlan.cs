@@ -95,15 +95,17 @@ public sealed record RolloutPlan(
     }
 
     /// <summary>
-    /// The telemetry window the gate reads: the interval in whole 10-second buckets, rounded up, so that it
-    /// covers the step (and at most a bucket of the one before).
+    /// The telemetry window the gate reads: the interval in whole 10-second buckets, rounded up, and one bucket
+    /// more, at most the hour the telemetry keeps. A window ends with the bucket under way, which has only
+    /// begun at times; the extra bucket keeps the whole interval in it (and up to 10 s of the step before).
     /// </summary>
     public TimeSpan GateWindow
     {
         get
         {
-            var bucket = TimeSpan.FromSeconds(10);
-            return TimeSpan.FromTicks((Interval.Ticks + bucket.Ticks - 1) / bucket.Ticks * bucket.Ticks);
+            var bucket = TimeSpan.FromSeconds(10).Ticks;
+            var ticks = ((Interval.Ticks + bucket - 1) / bucket * bucket) + bucket;
+            return TimeSpan.FromTicks(Math.Min(ticks, TimeSpan.FromSeconds(MaxIntervalSeconds).Ticks));
         }
     }
 }

@@ -71,10 +71,11 @@ public sealed class RolloutPlanTests
     }
 
     [Theory]
-    [InlineData(10, 10)]
-    [InlineData(15, 20)]
-    [InlineData(60, 60)]
-    public void GateWindow_IntervalInWholeBucketsRoundedUp(int intervalSeconds, int windowSeconds)
+    [InlineData(10, 20)]
+    [InlineData(15, 30)]
+    [InlineData(60, 70)]
+    [InlineData(3600, 3600)]
+    public void GateWindow_IntervalInWholeBucketsRoundedUp_AndOneMore_AtMostAnHour(int intervalSeconds, int windowSeconds)
     {
         var plan = new RolloutPlan("v2", "v1", [100], TimeSpan.FromSeconds(intervalSeconds), 1, 1.5, 1);
 
