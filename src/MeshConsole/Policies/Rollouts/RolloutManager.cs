@@ -158,7 +158,7 @@ internal sealed partial class RolloutManager(
         var store = scope.ServiceProvider.GetRequiredService<RolloutStore>();
         if (decision.Move == RolloutMove.Hold)
         {
-            // A hold writes only a new message: the row changes once per state of waiting, not every tick.
+            // A hold writes the row only when what it says changed (a new count of calls, say), not on every tick.
             if (decision.Message != rollout.Message)
             {
                 rollout.Message = decision.Message;

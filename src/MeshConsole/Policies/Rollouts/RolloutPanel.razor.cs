@@ -17,6 +17,7 @@ public sealed partial class RolloutPanel : IAsyncDisposable
 
     private readonly CancellationTokenSource _stopping = new();
     private RolloutView? _latest;
+    private bool _read;
     private ServerErrors _errors = ServerErrors.None;
     private string? _refusal;
     private bool _busy;
@@ -90,9 +91,12 @@ public sealed partial class RolloutPanel : IAsyncDisposable
 
     private async Task ReadAsync()
     {
+        var first = !_read;
         var before = _latest?.LastRevision;
         _latest = await Manager.LatestAsync(Service, _stopping.Token) is { } latest ? RolloutView.Of(latest) : null;
-        if (before is not null && _latest?.LastRevision != before)
+        _read = true;
+        // The page read the policy itself at first; later, each revision the rollout writes is news to it.
+        if (!first && _latest?.LastRevision is { } revision && revision != before)
             await RevisionWritten.InvokeAsync();
     }
 
@@ -137,10 +141,7 @@ public sealed partial class RolloutPanel : IAsyncDisposable
             _errors = new ServerErrors(result.Errors);
             _refusal = result.Succeeded || result.Outcome == RolloutOutcome.Invalid ? null : result.Message;
             if (result.Succeeded)
-            {
                 await ReadAsync();
-                await RevisionWritten.InvokeAsync();
-            }
         }
         finally
         {

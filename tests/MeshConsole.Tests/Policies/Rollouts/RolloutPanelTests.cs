@@ -112,6 +112,34 @@ public sealed class RolloutPanelTests : PageTestContext
         Assert.Empty(page.FindAll("[data-testid=rollout-abort]"));
     }
 
+    [Fact]
+    public async Task Dispose_StopsReadingTheRollout()
+    {
+        var page = await RenderAsync(MeshPolicies.Operator);
+        var panel = page.FindComponent<RolloutPanel>();
+        await panel.Instance.DisposeAsync();
+        var renders = panel.RenderCount;
+
+        _time.Advance(RolloutPanel.RefreshEvery * 3);
+
+        Assert.Equal(renders, panel.RenderCount);
+    }
+
+    [Fact]
+    public async Task Tick_RolloutStartedElsewhere_PanelShowsItWithoutReload()
+    {
+        var page = await RenderAsync(MeshPolicies.Viewer);
+        var operatorUser = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "bob")], "test"));
+        Authorization.SetPolicies(MeshPolicies.Viewer, MeshPolicies.Operator);
+        Assert.True((await Services.GetRequiredService<RolloutManager>().StartAsync(operatorUser, "orders", new RolloutRequest { Canary = "v2", Stable = "v1", Reason = "r" })).Succeeded);
+
+        _time.Advance(RolloutPanel.RefreshEvery);
+
+        page.WaitForAssertion(() => Assert.Equal("running", page.Find("[data-testid=rollout-state]").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("5 %", page.Find("[data-testid=desired-v2]").TextContent));
+    }
+
     [Theory]
     [InlineData("5, 25, 50, 100", new[] { 5, 25, 50, 100 })]
     [InlineData("5 → 25 → 100 %", new[] { 5, 25, 100 })]
