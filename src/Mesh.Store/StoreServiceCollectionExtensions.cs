@@ -33,6 +33,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<RollupStore>();
         services.AddScoped<JoinTokenStore>();
         services.AddScoped<IdentityStore>();
+        services.AddScoped<ExperimentStore>();
         services.AddAccountsStore();
         services.AddHostedService<StoreMigrator>();
         // Replicas on one Postgres hear each other's changes; a lone SQLite console has no one to hear.
