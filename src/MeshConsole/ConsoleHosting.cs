@@ -4,6 +4,7 @@ using MeshConsole.Audit;
 using MeshConsole.Components;
 using MeshConsole.ControlPlane;
 using MeshConsole.Data;
+using MeshConsole.Experiments;
 using MeshConsole.Identity;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
@@ -39,6 +40,7 @@ public static class ConsoleHosting
         builder.AddWorkloadIdentity();
         builder.AddControlPlane();
         builder.AddTelemetry();
+        builder.AddExperiments();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
@@ -67,6 +69,7 @@ public static class ConsoleHosting
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();
+        app.MapExperimentEndpoints();
         return app;
     }
 }
