@@ -62,9 +62,8 @@ internal sealed partial class ExperimentRunner(ExperimentService experiments, Fi
         var now = time.GetUtcNow();
         if (now >= experiment.EndsAt)
         {
-            var ran = TimeSpan.FromSeconds(experiment.DurationSeconds);
             await experiments.EndAsync(experiment, ExperimentState.Completed, ExperimentService.ConsoleActor,
-                string.Create(CultureInfo.InvariantCulture, $"ran its planned {Format(ran)}"), ct).ConfigureAwait(false);
+                $"ran its planned {ExperimentText.Duration(TimeSpan.FromSeconds(experiment.DurationSeconds))}", ct).ConfigureAwait(false);
             return;
         }
 
@@ -79,11 +78,6 @@ internal sealed partial class ExperimentRunner(ExperimentService experiments, Fi
             await experiments.EndAsync(experiment, ExperimentState.Aborted, ExperimentService.ConsoleActor, reason, ct).ConfigureAwait(false);
         }
     }
-
-    private static string Format(TimeSpan span) =>
-        span.TotalHours >= 1 && span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.TotalHours:0} h"
-        : span.TotalMinutes >= 1 && span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.TotalMinutes:0} min"
-        : $"{span.TotalSeconds:0} s";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A pass over the experiments failed; the next one tries again")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
