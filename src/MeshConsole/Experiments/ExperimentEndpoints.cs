@@ -17,9 +17,9 @@ internal static class ExperimentEndpoints
                 Results.Ok((await experiments.ListAsync(ct)).Select(e => ExperimentView.From(e, time.GetUtcNow())).ToList()))
             .WithSummary("Running experiments (soonest end first), then past ones (latest first).")
             .Produces<List<ExperimentView>>();
+        // The body is read by hand, not declared with Accepts: a wrong media type gets a 415 problem, not a routing miss.
         api.MapPost("/", StartAsync)
-            .WithSummary("Starts an experiment: adds its fault rule (named exp-ID, expiring at its end) to the target's fault policy.")
-            .Accepts<ExperimentRequest>("application/json")
+            .WithSummary("Starts an experiment: adds its fault rule (named exp-ID, expiring at its end) to the target's fault policy. The body is an ExperimentRequest as JSON.")
             .Produces<ExperimentView>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status400BadRequest)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
