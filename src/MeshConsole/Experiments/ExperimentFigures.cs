@@ -15,6 +15,12 @@ public sealed record ExperimentFigures(PhaseFigures? Before, PhaseFigures? Durin
     /// <summary>The after span stops here for long experiments: an hour shows whether the service recovered.</summary>
     public static readonly TimeSpan MaxAfter = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long after a span ends its figures are read: sidecars export calls in batches a few seconds late, and a
+    /// span read at once would miss its last seconds (and over-weigh its first).
+    /// </summary>
+    public static readonly TimeSpan ExportDelay = TimeSpan.FromSeconds(15);
+
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
     public static ExperimentFigures Empty { get; } = new(null, null, null);

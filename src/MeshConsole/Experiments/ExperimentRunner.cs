@@ -67,7 +67,9 @@ internal sealed partial class ExperimentRunner(ExperimentService experiments, Fi
             return;
         }
 
-        if (AbortCondition.Of(experiment) is not { } condition)
+        // Until its fault is written (StartRevision), an experiment injects nothing: its condition is not its doing,
+        // and ending it then could remove the rule before it is added.
+        if (experiment.StartRevision is null || AbortCondition.Of(experiment) is not { } condition)
             return;
         var watch = _watches.GetOrAdd(experiment.Id, _ => new ConditionWatch(condition));
         var reading = figures.Live(now - AbortCondition.Trailing, now, condition.Includes);

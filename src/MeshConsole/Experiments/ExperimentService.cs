@@ -97,7 +97,9 @@ internal sealed partial class ExperimentService(
         if (read.State != ExperimentState.Running)
             return false;
         read.State = state;
-        read.EndedAt = time.GetUtcNow();
+        // Ran to its end: it ended then, whenever a console noticed (the sidecars stopped it on their own clock).
+        var now = time.GetUtcNow();
+        read.EndedAt = state == ExperimentState.Completed && read.EndsAt < now ? read.EndsAt : now;
         read.EndedBy = endedBy;
         read.EndReason = reason.Length <= 500 ? reason : reason[..500];
         if (!await WithStoreAsync(s => s.UpdateAsync(read, ct)).ConfigureAwait(false))
@@ -110,7 +112,8 @@ internal sealed partial class ExperimentService(
 
     /// <summary>
     /// The work left on an ended experiment: take its fault rule out, write the before and during figures, and the
-    /// after figures once their span has passed. Safe to repeat, and to run on two replicas at once.
+    /// after figures once their span has passed (each <see cref="ExperimentFigures.ExportDelay"/> late, for the
+    /// calls still on their way). Safe to repeat, and to run on two replicas at once.
     /// </summary>
     public async Task SettleAsync(Experiment experiment, CancellationToken ct = default)
     {
@@ -138,7 +141,8 @@ internal sealed partial class ExperimentService(
         var condition = AbortCondition.Of(experiment);
         // At least a second: an experiment stopped the instant it started still has a span to read.
         var end = endedAt > experiment.StartedAt.AddSeconds(1) ? endedAt : experiment.StartedAt.AddSeconds(1);
-        if (result.During is null)
+        var now = time.GetUtcNow();
+        if (result.During is null && now >= end + ExperimentFigures.ExportDelay)
         {
             result = result with
             {
@@ -149,7 +153,7 @@ internal sealed partial class ExperimentService(
         }
 
         var after = ExperimentFigures.AfterSpan(experiment.StartedAt, end);
-        if (result.After is null && time.GetUtcNow() >= after.To)
+        if (result.During is not null && result.After is null && now >= after.To + ExperimentFigures.ExportDelay)
         {
             result = result with { After = await figures.PhaseAsync(experiment.Target, condition, after, ct).ConfigureAwait(false) };
             experiment.Settled = true;

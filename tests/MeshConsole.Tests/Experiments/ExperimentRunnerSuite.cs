@@ -82,9 +82,13 @@ public abstract class ExperimentRunnerSuite(string provider) : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromMinutes(5));
         await _replica.Runner.RunOnceAsync(default);
+        Assert.Null(ExperimentFigures.Parse((await _replica.Experiments.GetAsync(started.Id))!.Figures).During);
+        _clock.Advance(ExperimentFigures.ExportDelay);
+        await _replica.Runner.RunOnceAsync(default);
 
         var ended = (await _replica.Experiments.GetAsync(started.Id))!;
         Assert.Equal(ExperimentState.Completed, ended.State);
+        Assert.Equal(_t0.AddMinutes(5), ended.EndedAt);
         Assert.Equal(ExperimentService.ConsoleActor, ended.EndedBy);
         Assert.Equal(["slow", "extra"], (await FaultsAsync()).Policy!.Faults.Select(f => f.Name));
         var removal = await _replica.StoreAsync(s => s.GetRevisionAsync(ended.EndRevision!.Value));
@@ -103,6 +107,9 @@ public abstract class ExperimentRunnerSuite(string provider) : IAsyncLifetime
             await _replica.Runner.RunOnceAsync(default);
             _clock.Advance(TimeSpan.FromSeconds(1));
         }
+
+        _clock.Advance(ExperimentFigures.ExportDelay);
+        await _replica.Runner.RunOnceAsync(default);
 
         var ended = (await _replica.Experiments.GetAsync(started.Id))!;
         Assert.Equal(ExperimentState.Aborted, ended.State);
@@ -141,6 +148,7 @@ public abstract class ExperimentRunnerSuite(string provider) : IAsyncLifetime
 
         var ended = (await _replica.Experiments.GetAsync(started.Id))!;
         Assert.Equal(ExperimentState.Completed, ended.State);
+        Assert.Equal(ended.EndsAt, ended.EndedAt);
         Assert.True(ended.FaultRemoved);
         Assert.Equal(["slow"], (await FaultsAsync()).Policy!.Faults.Select(f => f.Name));
         // The restarted console's buckets hold none of it: the figures come from the (empty) stored minutes.
@@ -192,6 +200,9 @@ public abstract class ExperimentRunnerSuite(string provider) : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(20));
         _replica.Aggregator.Record(Observation.Single(new EdgeKey("web", "payments", "http"), _clock.GetUtcNow(), TimeSpan.FromMilliseconds(3), false, false));
         _clock.Advance(TimeSpan.FromSeconds(20));
+        await _replica.Runner.RunOnceAsync(default);
+        Assert.False((await _replica.Experiments.GetAsync(started.Id))!.Settled);
+        _clock.Advance(ExperimentFigures.ExportDelay);
         await _replica.Runner.RunOnceAsync(default);
 
         var settled = (await _replica.Experiments.GetAsync(started.Id))!;
