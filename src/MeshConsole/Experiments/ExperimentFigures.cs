@@ -25,13 +25,23 @@ public sealed record ExperimentFigures(PhaseFigures? Before, PhaseFigures? Durin
 
     public static ExperimentFigures Empty { get; } = new(null, null, null);
 
-    public static (DateTimeOffset From, DateTimeOffset To) BeforeSpan(DateTimeOffset startedAt, DateTimeOffset endedAt) =>
-        (startedAt - (endedAt - startedAt), startedAt);
-
-    public static (DateTimeOffset From, DateTimeOffset To) AfterSpan(DateTimeOffset startedAt, DateTimeOffset endedAt)
+    /// <summary>
+    /// The three spans of an experiment that ran from <paramref name="startedAt"/> to <paramref name="endedAt"/>, on
+    /// whole 10-second buckets so that no bucket counts in two of them: during takes the buckets its start and end fall
+    /// in (the fault acted in both), before is as long and ends where it starts, after is as long (at most
+    /// <see cref="MaxAfter"/>) and starts where it ends.
+    /// </summary>
+    public static ExperimentSpans Spans(DateTimeOffset startedAt, DateTimeOffset endedAt)
     {
-        var length = endedAt - startedAt;
-        return (endedAt, endedAt + (length < MaxAfter ? length : MaxAfter));
+        var bucket = ChartSpans.Bucket.Ticks;
+        var from = startedAt.UtcTicks - (startedAt.UtcTicks % bucket);
+        var to = Math.Max(endedAt.UtcTicks + ((bucket - (endedAt.UtcTicks % bucket)) % bucket), from + bucket);
+        var during = (new DateTimeOffset(from, TimeSpan.Zero), new DateTimeOffset(to, TimeSpan.Zero));
+        var length = TimeSpan.FromTicks(to - from);
+        return new ExperimentSpans(
+            (during.Item1 - length, during.Item1),
+            during,
+            (during.Item2, during.Item2 + (length < MaxAfter ? length : MaxAfter)));
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, _json);
@@ -39,3 +49,9 @@ public sealed record ExperimentFigures(PhaseFigures? Before, PhaseFigures? Durin
     public static ExperimentFigures Parse(string? json) =>
         string.IsNullOrEmpty(json) ? Empty : JsonSerializer.Deserialize<ExperimentFigures>(json, _json) ?? Empty;
 }
+
+/// <summary>The before, during and after spans of an experiment (see <see cref="ExperimentFigures.Spans"/>).</summary>
+public sealed record ExperimentSpans(
+    (DateTimeOffset From, DateTimeOffset To) Before,
+    (DateTimeOffset From, DateTimeOffset To) During,
+    (DateTimeOffset From, DateTimeOffset To) After);

@@ -139,23 +139,21 @@ internal sealed partial class ExperimentService(
 
         var result = ExperimentFigures.Parse(experiment.Figures);
         var condition = AbortCondition.Of(experiment);
-        // At least a second: an experiment stopped the instant it started still has a span to read.
-        var end = endedAt > experiment.StartedAt.AddSeconds(1) ? endedAt : experiment.StartedAt.AddSeconds(1);
+        var spans = ExperimentFigures.Spans(experiment.StartedAt, endedAt);
         var now = time.GetUtcNow();
-        if (result.During is null && now >= end + ExperimentFigures.ExportDelay)
+        if (result.During is null && now >= spans.During.To + ExperimentFigures.ExportDelay)
         {
             result = result with
             {
-                Before = await figures.PhaseAsync(experiment.Target, condition, ExperimentFigures.BeforeSpan(experiment.StartedAt, end), ct).ConfigureAwait(false),
-                During = await figures.PhaseAsync(experiment.Target, condition, (experiment.StartedAt, end), ct).ConfigureAwait(false),
+                Before = await figures.PhaseAsync(experiment.Target, condition, spans.Before, ct).ConfigureAwait(false),
+                During = await figures.PhaseAsync(experiment.Target, condition, spans.During, ct).ConfigureAwait(false),
             };
             changed = true;
         }
 
-        var after = ExperimentFigures.AfterSpan(experiment.StartedAt, end);
-        if (result.During is not null && result.After is null && now >= after.To + ExperimentFigures.ExportDelay)
+        if (result.During is not null && result.After is null && now >= spans.After.To + ExperimentFigures.ExportDelay)
         {
-            result = result with { After = await figures.PhaseAsync(experiment.Target, condition, after, ct).ConfigureAwait(false) };
+            result = result with { After = await figures.PhaseAsync(experiment.Target, condition, spans.After, ct).ConfigureAwait(false) };
             experiment.Settled = true;
             changed = true;
         }

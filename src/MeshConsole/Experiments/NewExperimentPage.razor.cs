@@ -9,7 +9,7 @@ namespace MeshConsole.Experiments;
 
 /// <summary>
 /// The start form: every field the server checks has its input, and the server's field errors land on them.
-/// Enter in any field submits; success opens the experiment's page.
+/// The name field takes the focus, Enter in any field submits; success opens the experiment's page.
 /// </summary>
 public sealed partial class NewExperimentPage
 {
@@ -27,6 +27,8 @@ public sealed partial class NewExperimentPage
     private string? _message;
     private bool _busy;
     private IReadOnlyList<string> _services = [];
+    private MudTextField<string>? _nameField;
+    private bool _focused;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = null!;
@@ -44,6 +46,17 @@ public sealed partial class NewExperimentPage
 
     protected override async Task OnInitializedAsync() =>
         _services = [.. (await Store.ReadAsync(s => s.ListAsync(ConfigKind.Service))).Select(o => o.Target)];
+
+    // The form appears once the role is known (AuthorizeView), after the page's own first render: the name takes
+    // the focus when it is there, so the keyboard can start typing.
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_focused && _nameField is not null)
+        {
+            _focused = true;
+            await _nameField.FocusAsync();
+        }
+    }
 
     private async Task SubmitAsync()
     {

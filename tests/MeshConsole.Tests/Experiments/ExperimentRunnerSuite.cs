@@ -108,7 +108,8 @@ public abstract class ExperimentRunnerSuite(string provider) : IAsyncLifetime
             _clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        _clock.Advance(ExperimentFigures.ExportDelay);
+        // The during span runs to the end of the bucket it ended in (t0+20 s); its figures are read after the export delay.
+        _clock.SetUtcNow(_t0.AddSeconds(20) + ExperimentFigures.ExportDelay);
         await _replica.Runner.RunOnceAsync(default);
 
         var ended = (await _replica.Experiments.GetAsync(started.Id))!;

@@ -7,18 +7,38 @@ public sealed class ExperimentSpansTests
     private static readonly DateTimeOffset _t0 = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void BeforeSpan_AsLongAsTheRun_EndingAtItsStart()
+    public void Spans_OnWholeBuckets_DuringTakesTheBucketsOfItsEnds_NoBucketTwice()
     {
-        var before = ExperimentFigures.BeforeSpan(_t0, _t0.AddSeconds(45));
+        var spans = ExperimentFigures.Spans(_t0.AddSeconds(3), _t0.AddSeconds(17));
 
-        Assert.Equal((_t0.AddSeconds(-45), _t0), before);
+        Assert.Equal((_t0, _t0.AddSeconds(20)), spans.During);
+        Assert.Equal((_t0.AddSeconds(-20), _t0), spans.Before);
+        Assert.Equal((_t0.AddSeconds(20), _t0.AddSeconds(40)), spans.After);
     }
 
     [Fact]
-    public void AfterSpan_AsLongAsTheRun_AtMostAnHour()
+    public void Spans_AlignedRun_KeepsItsEnds()
     {
-        Assert.Equal((_t0.AddMinutes(5), _t0.AddMinutes(10)), ExperimentFigures.AfterSpan(_t0, _t0.AddMinutes(5)));
-        Assert.Equal((_t0.AddHours(3), _t0.AddHours(4)), ExperimentFigures.AfterSpan(_t0, _t0.AddHours(3)));
+        var spans = ExperimentFigures.Spans(_t0, _t0.AddMinutes(5));
+
+        Assert.Equal((_t0, _t0.AddMinutes(5)), spans.During);
+        Assert.Equal((_t0.AddMinutes(-5), _t0), spans.Before);
+    }
+
+    [Fact]
+    public void Spans_StoppedAtOnce_StillOneBucket()
+    {
+        var spans = ExperimentFigures.Spans(_t0, _t0);
+
+        Assert.Equal((_t0, _t0.AddSeconds(10)), spans.During);
+    }
+
+    [Fact]
+    public void Spans_LongRun_AfterAtMostAnHour()
+    {
+        var spans = ExperimentFigures.Spans(_t0, _t0.AddHours(3));
+
+        Assert.Equal((_t0.AddHours(3), _t0.AddHours(4)), spans.After);
     }
 
     [Fact]
