@@ -4,6 +4,7 @@ using Mesh.Policy.Documents;
 using Mesh.Store;
 using Mesh.Testing;
 using MeshConsole.Data;
+using MeshConsole.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -30,6 +31,9 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<IdentityStore>();
         Services.AddScoped<JoinTokenStore>();
         Services.AddSingleton<StoreAccess>();
+        Services.AddMetrics();
+        Services.AddSingleton<ConsoleMetrics>();
+        Services.AddSingleton<ConfigWriter>();
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("alice");
         Authorization.SetRoles(MeshPolicies.Viewer);

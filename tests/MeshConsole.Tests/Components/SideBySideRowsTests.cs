@@ -1,0 +1,43 @@
+using DiffPlex.DiffBuilder.Model;
+using MeshConsole.Components;
+
+namespace MeshConsole.Tests.Components;
+
+public sealed class SideBySideRowsTests
+{
+    [Fact]
+    public void Of_ChangedLine_AlignedOnOneRowAsModified()
+    {
+        var rows = SideBySideRows.Of("{\n  \"weight\": 90\n}", "{\n  \"weight\": 50\n}");
+
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(ChangeType.Modified, rows[1].Old!.Change);
+        Assert.Equal("  \"weight\": 50", rows[1].New!.Text);
+        Assert.True(SideBySideRows.Differ(rows));
+    }
+
+    [Fact]
+    public void Of_AddedLine_OldSideBlank()
+    {
+        var rows = SideBySideRows.Of("a\nc", "a\nb\nc");
+
+        var added = Assert.Single(rows, r => r.New?.Change == ChangeType.Inserted);
+        Assert.Null(added.Old);
+        Assert.Equal(2, added.New!.Number);
+    }
+
+    [Fact]
+    public void Of_Create_EveryLineInsertedNothingOnTheLeft()
+    {
+        var rows = SideBySideRows.Of(null, "a\nb");
+
+        Assert.All(rows, r => Assert.Null(r.Old));
+        Assert.All(rows, r => Assert.Equal(ChangeType.Inserted, r.New!.Change));
+    }
+
+    [Fact]
+    public void Differ_SameText_False()
+    {
+        Assert.False(SideBySideRows.Differ(SideBySideRows.Of("a\nb", "a\nb")));
+    }
+}
