@@ -64,6 +64,7 @@ public static class ConsoleHosting
         app.MapAccountEndpoints();
         app.MapPolicyEndpoints();
         app.MapRevisionEndpoints();
+        app.MapExportEndpoints();
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();

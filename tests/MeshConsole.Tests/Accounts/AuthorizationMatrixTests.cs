@@ -78,6 +78,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/access"] = MeshPolicies.Viewer,
         ["GET /api/revisions/"] = MeshPolicies.Viewer,
         ["GET /api/revisions/{number:long}"] = MeshPolicies.Viewer,
+        ["GET /api/revisions/{number:long}/export"] = MeshPolicies.Viewer,
+        ["GET /api/config/export"] = MeshPolicies.Viewer,
         ["GET /api/tokens/"] = MeshPolicies.Viewer,
         ["POST /api/tokens/"] = MeshPolicies.Viewer,
         ["DELETE /api/tokens/{id:long}"] = MeshPolicies.Viewer,
