@@ -28,6 +28,7 @@ public static class ConsoleHosting
         builder.Services.AddScoped<ActorAccessor>();
         builder.Services.AddScoped<WriteContext>();
         builder.Services.AddSingleton<ConfigWriter>();
+        builder.Services.AddScoped<FileDownload>();
         builder.Services.AddProblemDetails();
         // Enumerated values read as the words the docs use: "synced", "stale", "nacked", ...
         builder.Services.ConfigureHttpJsonOptions(o =>

@@ -3,6 +3,7 @@ using Bunit.TestDoubles;
 using Mesh.Policy.Documents;
 using Mesh.Store;
 using Mesh.Testing;
+using MeshConsole.Components;
 using MeshConsole.Data;
 using MeshConsole.Observability;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddMetrics();
         Services.AddSingleton<ConsoleMetrics>();
         Services.AddSingleton<ConfigWriter>();
+        Services.AddScoped<FileDownload>();
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("alice");
         Authorization.SetRoles(MeshPolicies.Viewer);
