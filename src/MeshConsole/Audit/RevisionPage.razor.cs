@@ -71,6 +71,7 @@ public sealed partial class RevisionPage
     private async Task RevertAsync(bool force)
     {
         _busy = true;
+        _refusal = null;
         try
         {
             var user = (await Authentication).User;
@@ -83,6 +84,8 @@ public sealed partial class RevisionPage
                 return;
             }
 
+            if (write.Errors.Count > 0)
+                return;
             if (write.Succeeded)
             {
                 _refusal = "Nothing to revert: it is already in that state.";
