@@ -40,4 +40,34 @@ public sealed class SideBySideRowsTests
     {
         Assert.False(SideBySideRows.Differ(SideBySideRows.Of("a\nb", "a\nb")));
     }
+
+    [Fact]
+    public void Fold_LongUnchangedRuns_OneMarkerEachContextKept()
+    {
+        var before = string.Join('\n', Enumerable.Range(1, 20).Select(i => $"line {i}"));
+        var after = before.Replace("line 10", "line ten", StringComparison.Ordinal);
+
+        var folded = SideBySideRows.Fold(SideBySideRows.Of(before, after), context: 2);
+
+        Assert.Equal([7, 0, 0, 0, 0, 0, 8], folded.Select(r => r.Folded));
+        Assert.Equal("line 8", folded[1].Old!.Text);
+        Assert.Equal("line ten", folded[3].New!.Text);
+    }
+
+    [Fact]
+    public void Fold_NoChange_KeptWhole()
+    {
+        var rows = SideBySideRows.Of("a\nb\nc\nd", "a\nb\nc\nd");
+
+        Assert.Same(rows, SideBySideRows.Fold(rows, context: 0));
+    }
+
+    [Fact]
+    public void Fold_SingleUnchangedRowBetweenChanges_ShownNotFolded()
+    {
+        var folded = SideBySideRows.Fold(SideBySideRows.Of("a\nb\nc", "x\nb\nz"), context: 0);
+
+        Assert.All(folded, r => Assert.Equal(0, r.Folded));
+        Assert.Equal(3, folded.Count);
+    }
 }
