@@ -8,6 +8,9 @@ namespace Mesh.Policy.Access;
 /// </summary>
 public static class AccessCheck
 {
+    /// <summary>How the explanation of a call refused for strict mutual TLS begins (the sidecar's words).</summary>
+    public const string StrictMtlsRequired = "strict mTLS is required";
+
     /// <summary>Judges <paramref name="request"/> under <paramref name="policy"/>, strict mutual TLS first.</summary>
     public static AccessDecision Judge(AccessPolicy policy, AccessRequest request)
     {
@@ -16,7 +19,7 @@ public static class AccessCheck
         if (request.Source == AccessEvaluator.Unauthenticated && policy.MtlsModeOf(request.Destination) == MtlsMode.Strict)
         {
             return new AccessDecision(AccessAction.Deny, null,
-                $"strict mTLS is required: {request.Destination} accepts only mutual TLS with a mesh workload certificate, and this call has none");
+                $"{StrictMtlsRequired}: {request.Destination} accepts only mutual TLS with a mesh workload certificate, and this call has none");
         }
 
         return AccessEvaluator.Evaluate(policy, request);
