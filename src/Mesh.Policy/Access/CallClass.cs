@@ -7,14 +7,19 @@ namespace Mesh.Policy.Access;
 /// </summary>
 /// <param name="Method">The method, or null for every method no rule of the pair lists.</param>
 /// <param name="PathPrefix">The longest matching prefix, or null for paths no rule's prefix covers.</param>
-public sealed record CallClass(string? Method, string? PathPrefix)
+/// <param name="MethodsListed">True when some rule of the pair lists methods, so that null means the others.</param>
+/// <param name="PathsListed">True when some rule of the pair lists path prefixes, so that null means the other paths.</param>
+public sealed record CallClass(string? Method, string? PathPrefix, bool MethodsListed = false, bool PathsListed = false)
 {
     /// <summary>The method of the representative call of "any other method": no rule can list it, as rules hold standard methods only.</summary>
     public const string OtherMethod = "(other)";
 
-    /// <summary>The class in words: <c>POST /admin…</c>, <c>any other method, any other path</c>.</summary>
-    public string Describe() =>
-        $"{Method ?? "any other method"} {(PathPrefix is null ? "any other path" : PathPrefix + "…")}";
+    /// <summary>The class in words: <c>POST /admin…</c>, <c>any other method, any path</c>, <c>any call</c>.</summary>
+    public string Describe() => (Method, PathPrefix) switch
+    {
+        (null, null) when !MethodsListed && !PathsListed => "any call",
+        _ => $"{Method ?? (MethodsListed ? "any other method" : "any method")} {(PathPrefix is null ? (PathsListed ? "any other path" : "any path") : PathPrefix + "…")}",
+    };
 
     /// <summary>The representative call of this class from <paramref name="source"/> to <paramref name="destination"/>.</summary>
     public AccessRequest Request(string source, string destination) =>
@@ -41,7 +46,7 @@ public sealed record CallClass(string? Method, string? PathPrefix)
 
         IEnumerable<string?> methodClasses = [.. methods, null];
         IEnumerable<string?> pathClasses = prefixes.Contains("/") ? [.. prefixes] : [.. prefixes, null];
-        return [.. pathClasses.SelectMany(path => methodClasses.Select(method => new CallClass(method, path)))];
+        return [.. pathClasses.SelectMany(path => methodClasses.Select(method => new CallClass(method, path, methods.Count > 0, prefixes.Count > 0)))];
     }
 
     /// <summary>True when <paramref name="rule"/> can match calls from <paramref name="source"/> to <paramref name="destination"/>.</summary>

@@ -68,7 +68,7 @@ internal static class AccessEndpoints
         var edges = traffic.LastHour();
         var cut = AccessImpact.Of(saved, draft, edges).Select(i => new CutEdge(
             i.Edge.Source, i.Edge.Destination, i.Edge.Requests, i.Extent,
-            [.. i.Cut.Select(c => new CutCall(c.Call.Method, c.Call.PathPrefix, c.Call.Describe(), c.After.RuleIndex, c.After.Explanation))]));
+            [.. i.Cut.Select(c => new CutCall(c.Call.Method, c.Call.PathPrefix, c.Call.Describe(), c.After.RuleIndex, AccessWords.DecidedBy(c.After)))]));
         return Results.Ok(new ImpactAnswer(AggregationWindows.Format(AccessTraffic.Window), version, edges.Count, [.. cut]));
     }
 
@@ -101,5 +101,5 @@ public sealed record ImpactAnswer(string Window, long CurrentVersion, int EdgesS
 /// <summary>An edge a draft cuts: all its allowed calls, or only some methods or paths (edges do not record which they carry).</summary>
 public sealed record CutEdge(string Source, string Destination, long Requests, CutExtent Extent, IReadOnlyList<CutCall> Calls);
 
-/// <summary>A class of calls the draft denies: a method (null: any other) and a path prefix (null: any other path).</summary>
-public sealed record CutCall(string? Method, string? PathPrefix, string Description, int? RuleIndex, string Explanation);
+/// <summary>A class of calls the draft denies: a method (null: any other) and a path prefix (null: any other path), and what denies it.</summary>
+public sealed record CutCall(string? Method, string? PathPrefix, string Description, int? RuleIndex, string DecidedBy);

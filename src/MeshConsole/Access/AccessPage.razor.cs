@@ -74,6 +74,10 @@ public sealed partial class AccessPage
 
     protected override async Task OnInitializedAsync()
     {
+        // Prerendering shows the loading bar only: a matrix drawn then could be clicked before the circuit
+        // is there to answer, and the store would be read twice.
+        if (!RendererInfo.IsInteractive)
+            return;
         var user = (await AuthenticationState).User;
         _canEdit = (await Authorization.AuthorizeAsync(user, ConfigWriter.WriterPolicy(ConfigKind.Access))).Succeeded;
         await LoadAsync();

@@ -22,7 +22,9 @@ public class AccessCellTests
         Assert.Equal(expected, cell.State);
         Assert.Equal(word, cell.Word);
         Assert.Empty(cell.Rules);
-        Assert.Null(Assert.Single(cell.Outcomes).Decision.RuleIndex);
+        var only = Assert.Single(cell.Outcomes);
+        Assert.Null(only.Decision.RuleIndex);
+        Assert.Equal("any call", only.Call.Describe());
     }
 
     [Fact]
@@ -60,7 +62,7 @@ public class AccessCellTests
 
         Assert.Equal(AccessCellState.Partial, cell.State);
         var denied = Assert.Single(cell.Outcomes, o => o.Decision.Action == AccessAction.Deny);
-        Assert.Equal(new CallClass("POST", "/admin"), denied.Call);
+        Assert.Equal(new CallClass("POST", "/admin", MethodsListed: true, PathsListed: true), denied.Call);
         Assert.Equal("POST /admin…", denied.Call.Describe());
         Assert.Equal(0, denied.Decision.RuleIndex);
         // POST and any other method, times /admin and any other path.
@@ -89,7 +91,7 @@ public class AccessCellTests
         var other = Assert.Single(cell.Outcomes, o => o.Call.Method is null);
         Assert.Equal(AccessAction.Deny, other.Decision.Action);
         Assert.Null(other.Decision.RuleIndex);
-        Assert.Equal("any other method any other path", other.Call.Describe());
+        Assert.Equal("any other method any path", other.Call.Describe());
     }
 
     [Fact]
