@@ -76,6 +76,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/services/{name}/resilience"] = MeshPolicies.Viewer,
         ["GET /api/services/{name}/faults"] = MeshPolicies.Viewer,
         ["GET /api/access"] = MeshPolicies.Viewer,
+        ["POST /api/access/what-if"] = MeshPolicies.Viewer,
+        ["POST /api/access/impact"] = MeshPolicies.Viewer,
         ["GET /api/revisions/"] = MeshPolicies.Viewer,
         ["GET /api/revisions/{number:long}"] = MeshPolicies.Viewer,
         ["GET /api/revisions/{number:long}/export"] = MeshPolicies.Viewer,
