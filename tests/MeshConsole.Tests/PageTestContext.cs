@@ -31,6 +31,7 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<InstanceStore>();
         Services.AddScoped<IdentityStore>();
         Services.AddScoped<JoinTokenStore>();
+        Services.AddScoped<RollupStore>();
         Services.AddSingleton<StoreAccess>();
         Services.AddMetrics();
         Services.AddSingleton<ConsoleMetrics>();

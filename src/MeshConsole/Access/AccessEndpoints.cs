@@ -64,7 +64,7 @@ internal static class AccessEndpoints
             return ApiResults.Invalid("Invalid draft access policy", read.Errors, read.Malformed);
 
         var (saved, version) = await SavedAsync(store, ct);
-        var edges = traffic.LastHour();
+        var edges = await traffic.LastHourAsync(ct);
         var cut = AccessImpact.Of(saved, draft, edges).Select(i => new CutEdge(
             i.Edge.Source, i.Edge.Destination, i.Edge.Requests, i.Extent,
             [.. i.Cut.Select(c => new CutCall(c.Call.Method, c.Call.PathPrefix, c.Call.Describe(), c.After.RuleIndex, AccessWords.DecidedBy(c.After)))]));

@@ -117,10 +117,10 @@ public sealed partial class AccessPage
 
     private void Discard() => ChangeDraft(_saved);
 
-    private void Preview()
+    private async Task Preview()
     {
         // Read when the admin looks, so the list is the last hour as of now.
-        var edges = Traffic.LastHour();
+        var edges = await Traffic.LastHourAsync();
         _edgesSeen = edges.Count;
         _impact = AccessImpact.Of(_saved, _draft, edges);
         _previewing = true;

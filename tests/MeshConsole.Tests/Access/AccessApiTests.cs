@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Mesh.Store;
+using Mesh.Store.Entities;
 using Mesh.Testing;
 using MeshConsole.Telemetry.Aggregation;
 using Microsoft.Extensions.DependencyInjection;
@@ -155,6 +156,25 @@ public sealed class AccessApiTests : IAsyncLifetime
         Assert.All(cut[0].GetProperty("calls").EnumerateArray(), c => Assert.Equal("/internal", c.GetProperty("pathPrefix").GetString()));
         Assert.Equal(("orders", "payments", "all"), (cut[1].GetProperty("source").GetString(), cut[1].GetProperty("destination").GetString(), cut[1].GetProperty("extent").GetString()));
         Assert.Equal(30, cut[1].GetProperty("requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task Impact_EdgeOnlyInStoredMinutes_ListedAfterARestartOrFromAnotherReplica()
+    {
+        var now = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+        var minute = now - (now % 60);
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RollupStore>().WriteAsync(minute, "other-replica", [new TopologyRollup
+            {
+                Minute = minute, Replica = "other-replica", Source = "frontend", Destination = "payments", Protocol = "http", Requests = 42,
+            }]);
+        }
+
+        var answer = await OkAsync(await PostAsync("/api/access/impact", """{ "policy": { "defaultAction": "deny" } }"""));
+
+        var cut = Assert.Single(answer.GetProperty("cut").EnumerateArray());
+        Assert.Equal(("frontend", "payments", 42L), (cut.GetProperty("source").GetString(), cut.GetProperty("destination").GetString(), cut.GetProperty("requests").GetInt64()));
     }
 
     [Fact]
