@@ -1,4 +1,5 @@
 using Mesh.Store;
+using MeshConsole.Access;
 using MeshConsole.Accounts;
 using MeshConsole.Audit;
 using MeshConsole.Components;
@@ -29,6 +30,8 @@ public static class ConsoleHosting
         builder.Services.AddScoped<ActorAccessor>();
         builder.Services.AddScoped<WriteContext>();
         builder.Services.AddSingleton<ConfigWriter>();
+        builder.Services.AddScoped<FileDownload>();
+        builder.Services.AddSingleton<AccessTraffic>();
         builder.Services.AddProblemDetails();
         // Enumerated values read as the words the docs use: "synced", "stale", "nacked", ...
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -65,7 +68,9 @@ public static class ConsoleHosting
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MeshPolicies.Viewer);
         app.MapAccountEndpoints();
         app.MapPolicyEndpoints();
+        app.MapAccessEndpoints();
         app.MapRevisionEndpoints();
+        app.MapExportEndpoints();
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();

@@ -4,7 +4,6 @@ using Mesh.Store;
 using Mesh.Store.Entities;
 using MeshConsole.Data;
 using MeshConsole.Experiments;
-using MeshConsole.Observability;
 using MeshConsole.Telemetry.Aggregation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -201,17 +200,14 @@ public sealed class ExperimentPagesTests : PageTestContext
         return outcome.Experiment!;
     }
 
+    // On top of the base context's store and ConfigWriter: the experiments' parts, on a fake clock.
     private void AddExperiments()
     {
         Services.AddSingleton<TimeProvider>(_clock);
         Services.AddSingleton(new ConfigDocuments(_clock));
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        Services.AddMetrics();
         Services.AddScoped<ExperimentStore>();
-        Services.AddScoped<RollupStore>();
-        Services.AddSingleton<ConsoleMetrics>();
-        Services.AddSingleton<ConfigWriter>();
         Services.AddSingleton(new TopologyAggregator(_clock));
         Services.AddSingleton<FigureReader>();
         Services.AddSingleton<ExperimentFeed>();
