@@ -30,6 +30,8 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
 
     public DbSet<InstanceRevocation> InstanceRevocations => Set<InstanceRevocation>();
 
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
     /// <summary>The Data Protection key ring, shared by every replica (login cookies, the CA's private keys).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -44,9 +46,9 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
         }
         else
         {
-            // SQLite keeps DateTimeOffset as text it cannot compare or sort; identity queries filter
-            // and sort by expiry, so its times are stored as sortable integers there.
-            foreach (var type in new[] { typeof(JoinToken), typeof(JoinTokenUse), typeof(CertificateAuthority), typeof(IssuedCertificate), typeof(InstanceRevocation) })
+            // SQLite keeps DateTimeOffset as text it cannot compare or sort; identity and experiment
+            // queries filter and sort by time, so its times are stored as sortable integers there.
+            foreach (var type in new[] { typeof(JoinToken), typeof(JoinTokenUse), typeof(CertificateAuthority), typeof(IssuedCertificate), typeof(InstanceRevocation), typeof(Experiment) })
             {
                 foreach (var property in modelBuilder.Entity(type).Metadata.GetProperties()
                              .Where(p => p.ClrType == typeof(DateTimeOffset) || p.ClrType == typeof(DateTimeOffset?)))

@@ -34,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<RolloutStore>();
         services.AddScoped<JoinTokenStore>();
         services.AddScoped<IdentityStore>();
+        services.AddScoped<ExperimentStore>();
         services.AddAccountsStore();
         services.AddHostedService<StoreMigrator>();
         // Replicas on one Postgres hear each other's changes; a lone SQLite console has no one to hear.

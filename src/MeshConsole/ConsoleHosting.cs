@@ -1,9 +1,11 @@
 using Mesh.Store;
+using MeshConsole.Access;
 using MeshConsole.Accounts;
 using MeshConsole.Audit;
 using MeshConsole.Components;
 using MeshConsole.ControlPlane;
 using MeshConsole.Data;
+using MeshConsole.Experiments;
 using MeshConsole.Identity;
 using MeshConsole.Observability;
 using MeshConsole.Policies;
@@ -29,6 +31,8 @@ public static class ConsoleHosting
         builder.Services.AddScoped<ActorAccessor>();
         builder.Services.AddScoped<WriteContext>();
         builder.Services.AddSingleton<ConfigWriter>();
+        builder.Services.AddScoped<FileDownload>();
+        builder.Services.AddSingleton<AccessTraffic>();
         builder.Services.AddProblemDetails();
         // Enumerated values read as the words the docs use: "synced", "stale", "nacked", ...
         builder.Services.ConfigureHttpJsonOptions(o =>
@@ -40,6 +44,7 @@ public static class ConsoleHosting
         builder.AddWorkloadIdentity();
         builder.AddControlPlane();
         builder.AddTelemetry();
+        builder.AddExperiments();
         builder.AddRollouts();
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -65,10 +70,13 @@ public static class ConsoleHosting
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MeshPolicies.Viewer);
         app.MapAccountEndpoints();
         app.MapPolicyEndpoints();
+        app.MapAccessEndpoints();
         app.MapRevisionEndpoints();
+        app.MapExportEndpoints();
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();
+        app.MapExperimentEndpoints();
         app.MapRolloutEndpoints();
         return app;
     }

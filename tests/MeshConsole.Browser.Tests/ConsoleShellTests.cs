@@ -31,9 +31,9 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
         await row.GetByRole(AriaRole.Link, new() { Name = revision.ToString(CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Revision {revision}" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".mesh-diff-removed")).ToContainTextAsync("team-orders");
-        await Assertions.Expect(page.Locator(".mesh-diff-added")).ToContainTextAsync("team-checkout");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "history-revision.png"), FullPage = true });
+        var changed = page.Locator("[data-testid=revision-diff] .mesh-diff-modified");
+        await Assertions.Expect(changed.First).ToContainTextAsync("team-orders");
+        await Assertions.Expect(changed.Last).ToContainTextAsync("team-checkout");
     }
 
     [Fact]

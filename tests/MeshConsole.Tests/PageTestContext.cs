@@ -3,7 +3,9 @@ using Bunit.TestDoubles;
 using Mesh.Policy.Documents;
 using Mesh.Store;
 using Mesh.Testing;
+using MeshConsole.Components;
 using MeshConsole.Data;
+using MeshConsole.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
@@ -29,7 +31,12 @@ public abstract class PageTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<InstanceStore>();
         Services.AddScoped<IdentityStore>();
         Services.AddScoped<JoinTokenStore>();
+        Services.AddScoped<RollupStore>();
         Services.AddSingleton<StoreAccess>();
+        Services.AddMetrics();
+        Services.AddSingleton<ConsoleMetrics>();
+        Services.AddSingleton<ConfigWriter>();
+        Services.AddScoped<FileDownload>();
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("alice");
         Authorization.SetRoles(MeshPolicies.Viewer);

@@ -177,6 +177,158 @@ namespace Mesh.Migrations.Postgres.Migrations
                     b.ToTable("config_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.Experiment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AbortGrpcStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("abort_grpc_status");
+
+                    b.Property<int?>("AbortHttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("abort_http_status");
+
+                    b.Property<double?>("AbortPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("abort_percent");
+
+                    b.Property<string>("ConditionDestination")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("condition_destination");
+
+                    b.Property<double?>("ConditionErrorPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("condition_error_percent");
+
+                    b.Property<int?>("ConditionForSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("condition_for_seconds");
+
+                    b.Property<string>("ConditionSource")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("condition_source");
+
+                    b.Property<int?>("DelayMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("delay_ms");
+
+                    b.Property<double?>("DelayPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("delay_percent");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_revision");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("ended_by");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<bool>("FaultRemoved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("fault_removed");
+
+                    b.Property<string>("Figures")
+                        .HasColumnType("text")
+                        .HasColumnName("figures");
+
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("header_name");
+
+                    b.Property<string>("HeaderValue")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("header_value");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SourceService")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("source_service");
+
+                    b.Property<long?>("StartRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_revision");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("target");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("State", "StartedAt")
+                        .HasDatabaseName("ix_experiments_state_started_at");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.InstanceRevocation", b =>
                 {
                     b.Property<string>("InstanceId")

@@ -172,6 +172,156 @@ namespace Mesh.Migrations.Sqlite.Migrations
                     b.ToTable("config_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.Experiment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("AbortGrpcStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("abort_grpc_status");
+
+                    b.Property<int?>("AbortHttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("abort_http_status");
+
+                    b.Property<double?>("AbortPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("abort_percent");
+
+                    b.Property<string>("ConditionDestination")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition_destination");
+
+                    b.Property<double?>("ConditionErrorPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("condition_error_percent");
+
+                    b.Property<int?>("ConditionForSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("condition_for_seconds");
+
+                    b.Property<string>("ConditionSource")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition_source");
+
+                    b.Property<int?>("DelayMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delay_ms");
+
+                    b.Property<double?>("DelayPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("delay_percent");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_revision");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_by");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<bool>("FaultRemoved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fault_removed");
+
+                    b.Property<string>("Figures")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("figures");
+
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("header_name");
+
+                    b.Property<string>("HeaderValue")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("header_value");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SourceService")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_service");
+
+                    b.Property<long?>("StartRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_revision");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("State", "StartedAt")
+                        .HasDatabaseName("ix_experiments_state_started_at");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.InstanceRevocation", b =>
                 {
                     b.Property<string>("InstanceId")

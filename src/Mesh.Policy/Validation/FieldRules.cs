@@ -12,8 +12,12 @@ public static partial class FieldRules
     /// <summary>Longest regex pattern accepted from an operator.</summary>
     public const int MaxPatternLength = 1024;
 
-    private static readonly HashSet<string> _httpMethods =
+    /// <summary>The standard HTTP methods a policy may name, in the order forms offer them.</summary>
+    // Declared before the set made from it: static initializers run in textual order.
+    public static IReadOnlyList<string> HttpMethods { get; } =
         ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"];
+
+    private static readonly HashSet<string> _httpMethods = [.. HttpMethods];
 
     /// <summary>The methods whose requests may be retried without being marked: RFC 9110 idempotent ones.</summary>
     public static IReadOnlySet<string> IdempotentMethods { get; } =

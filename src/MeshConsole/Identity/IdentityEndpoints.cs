@@ -1,5 +1,4 @@
 using MeshConsole.Data;
-using MeshConsole.Policies;
 
 namespace MeshConsole.Identity;
 

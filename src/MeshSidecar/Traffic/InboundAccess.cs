@@ -46,20 +46,17 @@ internal sealed partial class InboundAccess(SnapshotHolder holder, SidecarMetric
             reason = "revoked";
             message = $"access denied: the certificate of {verified} (serial {serial}) is revoked";
         }
-        else if (verified is null && snapshot.Access?.MtlsModeOf(service) == MtlsMode.Strict)
-        {
-            reason = "strict-mtls";
-            message = $"strict mTLS is required: {service} accepts only mutual TLS with a mesh workload certificate, and this call has none";
-        }
         else if (snapshot.Access is { } policy)
         {
             var request = context.Request;
             var path = request.Path.Value ?? "/";
-            var decision = AccessEvaluator.Evaluate(policy, new AccessRequest(verified ?? AccessEvaluator.Unauthenticated, service, request.Method, path));
+            var call = new AccessRequest(verified ?? AccessEvaluator.Unauthenticated, service, request.Method, path);
+            var decision = AccessCheck.Judge(policy, call);
             if (decision.Action == AccessAction.Allow)
                 return true;
-            reason = "policy";
-            message = $"access denied: {verified ?? AccessEvaluator.Unauthenticated} → {service} {request.Method} {path}: {decision.Explanation}";
+            var strict = AccessCheck.RefusedForStrictMtls(policy, call);
+            reason = strict ? "strict-mtls" : "policy";
+            message = strict ? decision.Explanation : $"access denied: {call.Source} → {service} {request.Method} {path}: {decision.Explanation}";
         }
         else
         {

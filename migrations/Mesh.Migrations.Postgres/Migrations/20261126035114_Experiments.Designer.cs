@@ -5,59 +5,64 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Mesh.Migrations.Sqlite.Migrations
+namespace Mesh.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MeshDbContext))]
-    [Migration("20261126042030_Rollouts")]
-    partial class Rollouts
+    [Migration("20261126035114_Experiments")]
+    partial class Experiments
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
+            modelBuilder
+                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("Relational:MaxIdentifierLength", 63);
+
+            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Mesh.Store.Entities.CertificateAuthority", b =>
                 {
                     b.Property<int>("Generation")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("generation");
 
                     b.Property<byte[]>("Certificate")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("certificate");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("created_by");
 
-                    b.Property<long>("NotAfter")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_after");
 
                     b.Property<byte[]>("ProtectedKey")
                         .IsRequired()
-                        .HasColumnType("BLOB")
+                        .HasColumnType("bytea")
                         .HasColumnName("protected_key");
 
-                    b.Property<long?>("RetireAt")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset?>("RetireAt")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("retire_at");
 
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("state");
 
                     b.HasKey("Generation")
@@ -70,36 +75,36 @@ namespace Mesh.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Kind")
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
                     b.Property<string>("Target")
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("target");
 
                     b.Property<long>("Revision")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("revision");
 
                     b.Property<string>("Spec")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("jsonb")
                         .HasColumnName("spec");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("updated_by");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("version");
 
                     b.HasKey("Kind", "Target")
@@ -114,53 +119,53 @@ namespace Mesh.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.ConfigRevision", b =>
                 {
                     b.Property<long>("Number")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("number");
 
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("action");
 
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(200)")
                         .HasColumnName("actor");
 
                     b.Property<string>("After")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("jsonb")
                         .HasColumnName("after");
 
                     b.Property<DateTimeOffset>("At")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
                     b.Property<string>("Before")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("jsonb")
                         .HasColumnName("before");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("kind");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(2000)")
                         .HasColumnName("reason");
 
                     b.Property<long?>("RevertOf")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("revert_of");
 
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("target");
 
                     b.HasKey("Number")
@@ -175,27 +180,179 @@ namespace Mesh.Migrations.Sqlite.Migrations
                     b.ToTable("config_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.Experiment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int?>("AbortGrpcStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("abort_grpc_status");
+
+                    b.Property<int?>("AbortHttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("abort_http_status");
+
+                    b.Property<double?>("AbortPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("abort_percent");
+
+                    b.Property<string>("ConditionDestination")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("condition_destination");
+
+                    b.Property<double?>("ConditionErrorPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("condition_error_percent");
+
+                    b.Property<int?>("ConditionForSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("condition_for_seconds");
+
+                    b.Property<string>("ConditionSource")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("condition_source");
+
+                    b.Property<int?>("DelayMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("delay_ms");
+
+                    b.Property<double?>("DelayPercent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("delay_percent");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("end_revision");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("ended_by");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<bool>("FaultRemoved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("fault_removed");
+
+                    b.Property<string>("Figures")
+                        .HasColumnType("text")
+                        .HasColumnName("figures");
+
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("header_name");
+
+                    b.Property<string>("HeaderValue")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("header_value");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("reason");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SourceService")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("source_service");
+
+                    b.Property<long?>("StartRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("start_revision");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)")
+                        .HasColumnName("target");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("State", "StartedAt")
+                        .HasDatabaseName("ix_experiments_state_started_at");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.InstanceRevocation", b =>
                 {
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("instance_id");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
                     b.Property<string>("By")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("by");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
                     b.HasKey("InstanceId")
@@ -208,31 +365,31 @@ namespace Mesh.Migrations.Sqlite.Migrations
                 {
                     b.Property<string>("Serial")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("serial");
 
                     b.Property<int>("AuthorityGeneration")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("authority_generation");
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("instance_id");
 
-                    b.Property<long>("NotAfter")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("NotAfter")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_after");
 
-                    b.Property<long>("NotBefore")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_before");
 
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("service");
 
                     b.HasKey("Serial")
@@ -248,56 +405,58 @@ namespace Mesh.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("created_by");
 
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
 
                     b.Property<int?>("MaxUses")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("max_uses");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("name");
 
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
                     b.Property<string>("RevokedBy")
                         .HasMaxLength(256)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(256)")
                         .HasColumnName("revoked_by");
 
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("scope");
 
                     b.Property<int>("Uses")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("uses");
 
                     b.HasKey("Id")
@@ -317,16 +476,16 @@ namespace Mesh.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.JoinTokenUse", b =>
                 {
                     b.Property<long>("JoinTokenId")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("join_token_id");
 
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("instance_id");
 
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER")
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
                     b.HasKey("JoinTokenId", "InstanceId")
@@ -338,11 +497,11 @@ namespace Mesh.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.MeshState", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("id");
 
                     b.Property<long>("LatestRevision")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("latest_revision");
 
                     b.HasKey("Id")
@@ -358,159 +517,50 @@ namespace Mesh.Migrations.Sqlite.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Mesh.Store.Entities.Rollout", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("CanarySubset")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("canary_subset");
-
-                    b.Property<string>("Gate")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("gate");
-
-                    b.Property<int>("IntervalSeconds")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("interval_seconds");
-
-                    b.Property<long?>("LastRevision")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_revision");
-
-                    b.Property<double>("MaxErrorExcessPercent")
-                        .HasColumnType("REAL")
-                        .HasColumnName("max_error_excess_percent");
-
-                    b.Property<double>("MaxP99Ratio")
-                        .HasColumnType("REAL")
-                        .HasColumnName("max_p99ratio");
-
-                    b.Property<string>("Message")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message");
-
-                    b.Property<int>("MinCalls")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("min_calls");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("reason");
-
-                    b.Property<string>("Service")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("service");
-
-                    b.Property<string>("StableSubset")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("stable_subset");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("started_at");
-
-                    b.Property<string>("StartedBy")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("started_by");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("state");
-
-                    b.Property<int>("StepIndex")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("step_index");
-
-                    b.Property<DateTimeOffset>("StepStartedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("step_started_at");
-
-                    b.Property<string>("Steps")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("steps");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("updated_at");
-
-                    b.Property<long>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("version");
-
-                    b.HasKey("Id")
-                        .HasName("pk_rollouts");
-
-                    b.HasIndex("Service", "State")
-                        .HasDatabaseName("ix_rollouts_service_state");
-
-                    b.ToTable("rollouts", (string)null);
-                });
-
             modelBuilder.Entity("Mesh.Store.Entities.SidecarInstance", b =>
                 {
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("instance_id");
 
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("address");
 
                     b.Property<string>("Build")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("build");
 
                     b.Property<bool>("Connected")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("boolean")
                         .HasColumnName("connected");
 
                     b.Property<DateTimeOffset>("ConnectedAt")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("connected_at");
 
                     b.Property<string>("Labels")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("labels");
 
                     b.Property<DateTimeOffset>("LastSeen")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_seen");
 
                     b.Property<int>("Port")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("port");
 
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(63)")
                         .HasColumnName("service");
 
                     b.HasKey("InstanceId")
@@ -526,52 +576,54 @@ namespace Mesh.Migrations.Sqlite.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("id");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
                     b.Property<long>("Denied")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("denied");
 
                     b.Property<string>("Destination")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("destination");
 
                     b.Property<long>("Errors")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("errors");
 
                     b.Property<string>("Latencies")
                         .IsRequired()
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("latencies");
 
                     b.Property<long>("Minute")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("minute");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(16)")
                         .HasColumnName("protocol");
 
                     b.Property<string>("Replica")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(100)")
                         .HasColumnName("replica");
 
                     b.Property<long>("Requests")
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("bigint")
                         .HasColumnName("requests");
 
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("TEXT")
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("source");
 
                     b.HasKey("Id")
@@ -588,15 +640,17 @@ namespace Mesh.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
+                        .HasColumnType("integer")
                         .HasColumnName("id");
 
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
                     b.Property<string>("FriendlyName")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("friendly_name");
 
                     b.Property<string>("Xml")
-                        .HasColumnType("TEXT")
+                        .HasColumnType("text")
                         .HasColumnName("xml");
 
                     b.HasKey("Id")

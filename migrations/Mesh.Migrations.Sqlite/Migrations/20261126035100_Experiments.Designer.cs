@@ -5,64 +5,59 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Mesh.Migrations.Postgres.Migrations
+namespace Mesh.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MeshDbContext))]
-    [Migration("20261126042040_Rollouts")]
-    partial class Rollouts
+    [Migration("20261126035100_Experiments")]
+    partial class Experiments
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
-            modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
-                .HasAnnotation("Relational:MaxIdentifierLength", 63);
-
-            NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+            modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
             modelBuilder.Entity("Mesh.Store.Entities.CertificateAuthority", b =>
                 {
                     b.Property<int>("Generation")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("generation");
 
                     b.Property<byte[]>("Certificate")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("certificate");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
-                    b.Property<DateTimeOffset>("NotAfter")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("not_after");
 
                     b.Property<byte[]>("ProtectedKey")
                         .IsRequired()
-                        .HasColumnType("bytea")
+                        .HasColumnType("BLOB")
                         .HasColumnName("protected_key");
 
-                    b.Property<DateTimeOffset?>("RetireAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long?>("RetireAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("retire_at");
 
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("state");
 
                     b.HasKey("Generation")
@@ -75,36 +70,36 @@ namespace Mesh.Migrations.Postgres.Migrations
                 {
                     b.Property<string>("Kind")
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
                     b.Property<string>("Target")
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("target");
 
                     b.Property<long>("Revision")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("revision");
 
                     b.Property<string>("Spec")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("TEXT")
                         .HasColumnName("spec");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
 
                     b.Property<string>("UpdatedBy")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("updated_by");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
                     b.HasKey("Kind", "Target")
@@ -119,53 +114,53 @@ namespace Mesh.Migrations.Postgres.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.ConfigRevision", b =>
                 {
                     b.Property<long>("Number")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("number");
 
                     b.Property<string>("Action")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("action");
 
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
                     b.Property<string>("After")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("TEXT")
                         .HasColumnName("after");
 
                     b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("at");
 
                     b.Property<string>("Before")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("TEXT")
                         .HasColumnName("before");
 
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("kind");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
                     b.Property<long?>("RevertOf")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("revert_of");
 
                     b.Property<string>("Target")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("target");
 
                     b.HasKey("Number")
@@ -180,27 +175,177 @@ namespace Mesh.Migrations.Postgres.Migrations
                     b.ToTable("config_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.Experiment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("AbortGrpcStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("abort_grpc_status");
+
+                    b.Property<int?>("AbortHttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("abort_http_status");
+
+                    b.Property<double?>("AbortPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("abort_percent");
+
+                    b.Property<string>("ConditionDestination")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition_destination");
+
+                    b.Property<double?>("ConditionErrorPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("condition_error_percent");
+
+                    b.Property<int?>("ConditionForSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("condition_for_seconds");
+
+                    b.Property<string>("ConditionSource")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("condition_source");
+
+                    b.Property<int?>("DelayMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delay_ms");
+
+                    b.Property<double?>("DelayPercent")
+                        .HasColumnType("REAL")
+                        .HasColumnName("delay_percent");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("duration_seconds");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("end_reason");
+
+                    b.Property<long?>("EndRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_revision");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ended_by");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ends_at");
+
+                    b.Property<bool>("FaultRemoved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fault_removed");
+
+                    b.Property<string>("Figures")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("figures");
+
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("header_name");
+
+                    b.Property<string>("HeaderValue")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("header_value");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<bool>("Settled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled");
+
+                    b.Property<string>("SourceService")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_service");
+
+                    b.Property<long?>("StartRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_revision");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("State", "StartedAt")
+                        .HasDatabaseName("ix_experiments_state_started_at");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.InstanceRevocation", b =>
                 {
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
                     b.Property<string>("By")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("by");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
                     b.HasKey("InstanceId")
@@ -213,31 +358,31 @@ namespace Mesh.Migrations.Postgres.Migrations
                 {
                     b.Property<string>("Serial")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("serial");
 
                     b.Property<int>("AuthorityGeneration")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("authority_generation");
 
                     b.Property<string>("InstanceId")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
-                    b.Property<DateTimeOffset>("NotAfter")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("NotAfter")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("not_after");
 
-                    b.Property<DateTimeOffset>("NotBefore")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("NotBefore")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("not_before");
 
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("service");
 
                     b.HasKey("Serial")
@@ -253,58 +398,56 @@ namespace Mesh.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("hash");
 
                     b.Property<int?>("MaxUses")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("max_uses");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("name");
 
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("revoked_at");
 
                     b.Property<string>("RevokedBy")
                         .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("revoked_by");
 
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("scope");
 
                     b.Property<int>("Uses")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("uses");
 
                     b.HasKey("Id")
@@ -324,16 +467,16 @@ namespace Mesh.Migrations.Postgres.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.JoinTokenUse", b =>
                 {
                     b.Property<long>("JoinTokenId")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("join_token_id");
 
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("at");
 
                     b.HasKey("JoinTokenId", "InstanceId")
@@ -345,11 +488,11 @@ namespace Mesh.Migrations.Postgres.Migrations
             modelBuilder.Entity("Mesh.Store.Entities.MeshState", b =>
                 {
                     b.Property<int>("Id")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
                     b.Property<long>("LatestRevision")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("latest_revision");
 
                     b.HasKey("Id")
@@ -365,161 +508,50 @@ namespace Mesh.Migrations.Postgres.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Mesh.Store.Entities.Rollout", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<string>("CanarySubset")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
-                        .HasColumnName("canary_subset");
-
-                    b.Property<string>("Gate")
-                        .HasColumnType("text")
-                        .HasColumnName("gate");
-
-                    b.Property<int>("IntervalSeconds")
-                        .HasColumnType("integer")
-                        .HasColumnName("interval_seconds");
-
-                    b.Property<long?>("LastRevision")
-                        .HasColumnType("bigint")
-                        .HasColumnName("last_revision");
-
-                    b.Property<double>("MaxErrorExcessPercent")
-                        .HasColumnType("double precision")
-                        .HasColumnName("max_error_excess_percent");
-
-                    b.Property<double>("MaxP99Ratio")
-                        .HasColumnType("double precision")
-                        .HasColumnName("max_p99ratio");
-
-                    b.Property<string>("Message")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("message");
-
-                    b.Property<int>("MinCalls")
-                        .HasColumnType("integer")
-                        .HasColumnName("min_calls");
-
-                    b.Property<string>("Reason")
-                        .IsRequired()
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)")
-                        .HasColumnName("reason");
-
-                    b.Property<string>("Service")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
-                        .HasColumnName("service");
-
-                    b.Property<string>("StableSubset")
-                        .IsRequired()
-                        .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
-                        .HasColumnName("stable_subset");
-
-                    b.Property<DateTimeOffset>("StartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("started_at");
-
-                    b.Property<string>("StartedBy")
-                        .IsRequired()
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("started_by");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
-                        .HasColumnName("state");
-
-                    b.Property<int>("StepIndex")
-                        .HasColumnType("integer")
-                        .HasColumnName("step_index");
-
-                    b.Property<DateTimeOffset>("StepStartedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("step_started_at");
-
-                    b.Property<string>("Steps")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("steps");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<long>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("Id")
-                        .HasName("pk_rollouts");
-
-                    b.HasIndex("Service", "State")
-                        .HasDatabaseName("ix_rollouts_service_state");
-
-                    b.ToTable("rollouts", (string)null);
-                });
-
             modelBuilder.Entity("Mesh.Store.Entities.SidecarInstance", b =>
                 {
                     b.Property<string>("InstanceId")
                         .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("instance_id");
 
                     b.Property<string>("Address")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("address");
 
                     b.Property<string>("Build")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("build");
 
                     b.Property<bool>("Connected")
-                        .HasColumnType("boolean")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("connected");
 
                     b.Property<DateTimeOffset>("ConnectedAt")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("connected_at");
 
                     b.Property<string>("Labels")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("labels");
 
                     b.Property<DateTimeOffset>("LastSeen")
-                        .HasColumnType("timestamp with time zone")
+                        .HasColumnType("TEXT")
                         .HasColumnName("last_seen");
 
                     b.Property<int>("Port")
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("port");
 
                     b.Property<string>("Service")
                         .IsRequired()
                         .HasMaxLength(63)
-                        .HasColumnType("character varying(63)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("service");
 
                     b.HasKey("InstanceId")
@@ -535,54 +567,52 @@ namespace Mesh.Migrations.Postgres.Migrations
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
                     b.Property<long>("Denied")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("denied");
 
                     b.Property<string>("Destination")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("destination");
 
                     b.Property<long>("Errors")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("errors");
 
                     b.Property<string>("Latencies")
                         .IsRequired()
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("latencies");
 
                     b.Property<long>("Minute")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("minute");
 
                     b.Property<string>("Protocol")
                         .IsRequired()
                         .HasMaxLength(16)
-                        .HasColumnType("character varying(16)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("protocol");
 
                     b.Property<string>("Replica")
                         .IsRequired()
                         .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("replica");
 
                     b.Property<long>("Requests")
-                        .HasColumnType("bigint")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("requests");
 
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
+                        .HasColumnType("TEXT")
                         .HasColumnName("source");
 
                     b.HasKey("Id")
@@ -599,17 +629,15 @@ namespace Mesh.Migrations.Postgres.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("integer")
+                        .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
-
                     b.Property<string>("FriendlyName")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("friendly_name");
 
                     b.Property<string>("Xml")
-                        .HasColumnType("text")
+                        .HasColumnType("TEXT")
                         .HasColumnName("xml");
 
                     b.HasKey("Id")

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Net.Http.Headers;
 
-namespace MeshConsole.Policies;
+namespace MeshConsole.Data;
 
 /// <summary>Reads a JSON request body as text, refusing other media types and oversized bodies.</summary>
 internal static class RequestBody
