@@ -6,7 +6,8 @@ namespace MeshConsole.Browser.Tests;
 
 /// <summary>
 /// With the demo shop running, an operator opens the orders service's routes, moves the canary's weights,
-/// previews the change, saves it with a reason, and watches the observed split follow.
+/// previews the change, saves it with a reason, watches the observed split follow, finds the revision in
+/// History and reverts it, then rolls v2 out progressively.
 /// </summary>
 public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
 {
@@ -19,7 +20,7 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
     }
 
     [Fact]
-    public async Task MoveCanaryWeights_PreviewSaveWithReason_NewRevision_ObservedSplitFollows_ThenRolloutSucceeds()
+    public async Task MoveCanaryWeights_SaveWithReason_ObservedSplitFollows_RevertedFromHistory_ThenRolloutSucceeds()
     {
         await using var demo = DemoProcess.Start(_fixture.Console, rate: 20);
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1500 } });
@@ -51,6 +52,25 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
         // The last minute still holds calls split 90/10; those after the save move it towards 60 %.
         var observed = await WaitForObservedAsync(page, "v2", atLeast: 25, TimeSpan.FromSeconds(90));
         Assert.InRange(observed, 25, 75);
+
+        // The change is in History: open it from the timeline and revert it with a reason.
+        var saved = (await page.Locator("[data-testid=saved-revision]").TextContentAsync())!.TrimStart('#');
+        await page.GotoAsync("history?target=orders&kind=routes");
+        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+        var row = page.Locator("[data-testid=history-table] tbody tr", new() { HasText = "browser test: canary v2 to 60 %" });
+        await row.GetByRole(AriaRole.Link, new() { Name = saved, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Revision {saved}" })).ToBeVisibleAsync();
+        await page.Locator("[data-testid=revert-open]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=revert-diff]")).ToContainTextAsync("\"weight\": 10");
+        await Field(page, "revert-reason").FillAsync("browser test: back to 10 %");
+        await page.Locator("[data-testid=revert-confirm]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=revision-summary]")).ToContainTextAsync($"reverts #{saved}");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "canary-reverted.png") });
+        await page.Locator("[data-testid=revision-summary]").GetByRole(AriaRole.Link, new() { Name = "orders" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=history-table] tbody tr").First).ToContainTextAsync($"revert of #{saved}");
+        await page.GotoAsync("services/orders/routes");
+        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+        await Assertions.Expect(page.Locator("[data-testid=desired-v2]")).ToHaveTextAsync("10 %");
 
         // A progressive rollout on the same rule. The demo's v2 is slower and fails a little more often than v1 by
         // design, and ten seconds of calls are few: a tolerant gate lets the journey show the promotion (the roll
