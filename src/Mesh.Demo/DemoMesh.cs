@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using MeshSidecar;
 using MeshSidecar.Configuration;
@@ -10,19 +8,20 @@ namespace Mesh.Demo;
 public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string apiToken, string joinToken, ILogger logger) : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _running = [];
+    private readonly DemoPorts _ports = new();
     private int _loadgenPort;
 
     public async Task StartAsync(CancellationToken ct)
     {
         foreach (var service in ShopService.Shop)
         {
-            var appPort = FreePort();
+            var appPort = _ports.Next();
             var sidecar = await StartSidecarAsync(service.Name, service.Version, appPort, ct);
             _running.Add(await service.StartAsync(appPort, sidecar.OutboundPort));
         }
 
         // Traffic enters the mesh through a sidecar of its own, so the graph shows where it comes from.
-        _loadgenPort = (await StartSidecarAsync("loadgen", "v1", FreePort(), ct)).OutboundPort;
+        _loadgenPort = (await StartSidecarAsync("loadgen", "v1", _ports.Next(), ct)).OutboundPort;
         await DeclareAsync(ct);
     }
 
@@ -68,9 +67,9 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, st
             // Every sidecar reports its calls to the console, which draws them as the topology.
             Otlp = new OtlpExport(otlp, OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(5)),
             Labels = new Dictionary<string, string> { ["version"] = version },
-            OutboundPort = FreePort(),
-            InboundPort = FreePort(),
-            AdminPort = FreePort(),
+            OutboundPort = _ports.Next(),
+            InboundPort = _ports.Next(),
+            AdminPort = _ports.Next(),
             InstanceId = $"{service}-{version}",
             StateDirectory = Path.Combine(Path.GetTempPath(), "mesh-demo", $"{service}-{version}"),
         };
@@ -122,13 +121,6 @@ public sealed partial class DemoMesh(Uri console, Uri controlPlane, Uri otlp, st
         var response = await api.PutAsync(path, content, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             LogDeclareFailed(logger, path, (int)response.StatusCode, await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo traffic: {Sent} requests sent, {Failed} failed")]
