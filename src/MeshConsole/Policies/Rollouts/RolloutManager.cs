@@ -150,12 +150,18 @@ internal sealed partial class RolloutManager(
     {
         ArgumentNullException.ThrowIfNull(rollout);
         var plan = PlanOf(rollout);
+        await using var scope = scopes.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<RolloutStore>();
+        if (await IsStepUnwrittenAsync(rollout, plan, ct).ConfigureAwait(false))
+        {
+            // A replica claimed this step and stopped before writing its weights: write them now, judge next tick.
+            await WriteWeightsAsync(store, rollout, plan.Steps[rollout.StepIndex], $"step {rollout.StepIndex + 1} of {plan.Steps.Count} (its weights were claimed but not written)", ct).ConfigureAwait(false);
+            return;
+        }
+
         var view = subsets.Subsets(rollout.Service, plan.GateWindow);
         var now = time.GetUtcNow();
         var decision = RolloutMachine.Decide(plan, rollout.StepIndex, rollout.StepStartedAt, now, view.Find(plan.Canary), view.Find(plan.Stable));
-
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<RolloutStore>();
         if (decision.Move == RolloutMove.Hold)
         {
             // A hold writes the row only when what it says changed (a new count of calls, say), not on every tick.
@@ -189,6 +195,24 @@ internal sealed partial class RolloutManager(
 
         var percent = decision.Move == RolloutMove.RollBack ? 0 : plan.Steps[decision.Step];
         await WriteWeightsAsync(store, rollout, percent, decision.Message, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when the route policy still holds the rollout's own last write (no one changed it since) yet its
+    /// catch-all does not send the current step's share to the canary: the step was claimed, not written.
+    /// A person's edit since the last write is not undone here; the next step takes the weights over.
+    /// </summary>
+    private async Task<bool> IsStepUnwrittenAsync(Rollout rollout, RolloutPlan plan, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var routes = await scope.ServiceProvider.GetRequiredService<ConfigStore>().GetAsync(ConfigKind.Routes, rollout.Service, ct).ConfigureAwait(false);
+        if (routes is null || routes.Revision != rollout.LastRevision)
+            return false;
+        var policy = ConfigDocuments.Deserialize<RoutePolicy>(routes.Spec);
+        if (RolloutWeights.CatchAll(policy) is not { } at)
+            return false;
+        var canary = policy.Rules[at].Destinations.Where(d => d.Subset == plan.Canary).Sum(d => d.Weight);
+        return canary != plan.Steps[rollout.StepIndex];
     }
 
     public static RolloutPlan PlanOf(Rollout rollout)

@@ -219,6 +219,41 @@ public sealed class RolloutApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StepClaimedButNotWritten_NextTickWritesItsWeights()
+    {
+        await PostAsync("api/services/orders/rollouts", Start);
+        // A replica claimed step 2 and stopped before writing its weights.
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<RolloutStore>();
+            var claimed = (await store.GetAsync(1))!;
+            claimed.StepIndex = 1;
+            Assert.True(await store.UpdateAsync(claimed));
+        }
+
+        await TickAsync();
+
+        Assert.Equal(["v1:50", "v2:50"], await CatchAllAsync());
+        var revision = (await _client.GetFromJsonAsync<JsonElement>("api/revisions?target=orders")).GetProperty("items")[0];
+        Assert.Equal("token:bootstrap (rollout 1)", revision.GetProperty("actor").GetString());
+        Assert.Contains("claimed but not written", revision.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(revision.GetProperty("number").GetInt64(), (await RolloutAsync(1)).GetProperty("lastRevision").GetInt64());
+    }
+
+    [Fact]
+    public async Task PersonEditedTheWeightsDuringAStep_TickDoesNotUndoIt()
+    {
+        await PostAsync("api/services/orders/rollouts", Start);
+        var routes = await _client.GetFromJsonAsync<JsonElement>("api/services/orders/routes");
+        await PutAsync("api/services/orders/routes", Routes.Replace("\"version\": 0", $"\"version\": {routes.GetProperty("version").GetInt64()}", StringComparison.Ordinal));
+        var edited = await CatchAllAsync();
+
+        await TickAsync();
+
+        Assert.Equal(edited, await CatchAllAsync());
+    }
+
+    [Fact]
     public async Task ConsoleRestarts_RolloutResumesFromTheStore()
     {
         await PostAsync("api/services/orders/rollouts", Start);
