@@ -4,38 +4,19 @@ using System.Text;
 using System.Text.Json;
 using Mesh.Store;
 using Mesh.Store.Entities;
-using Mesh.Testing;
 using MeshConsole.Telemetry.Aggregation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshConsole.Tests.Access;
 
 /// <summary>POST /api/access/what-if and /impact over a real console and store.</summary>
-public sealed class AccessApiTests : IAsyncLifetime
+public sealed class AccessApiTests : ConsoleApiTest
 {
     private const string Saved = """
         { "defaultAction": "allow",
           "rules": [ { "source": "*", "destination": "orders", "methods": ["POST"], "pathPrefixes": ["/admin"], "action": "deny" } ],
           "version": 0, "reason": "close the admin pages" }
         """;
-
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
 
     [Fact]
     public async Task WhatIf_NoPolicyWritten_AllowedByTheDefaultAtVersion0()
@@ -125,7 +106,7 @@ public sealed class AccessApiTests : IAsyncLifetime
     {
         var malformed = await PostAsync("/api/access/what-if", """{"source": """);
         using var text = new StringContent("source=frontend", Encoding.UTF8, "text/plain");
-        var unsupported = await _client.PostAsync("/api/access/what-if", text);
+        var unsupported = await Client.PostAsync("/api/access/what-if", text);
 
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Contains("malformed JSON", string.Join(" ", (await ErrorsAsync(malformed))["$"]), StringComparison.Ordinal);
@@ -163,7 +144,7 @@ public sealed class AccessApiTests : IAsyncLifetime
     {
         var now = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
         var minute = now - (now % 60);
-        await using (var scope = _factory.Services.CreateAsyncScope())
+        await using (var scope = Factory.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<RollupStore>().WriteAsync(minute, "other-replica", [new TopologyRollup
             {
@@ -205,18 +186,18 @@ public sealed class AccessApiTests : IAsyncLifetime
     }
 
     private void Record(string source, string destination, int calls) =>
-        Assert.True(_factory.Services.GetRequiredService<TopologyAggregator>().Record(
+        Assert.True(Factory.Services.GetRequiredService<TopologyAggregator>().Record(
             Observation.CountsOnly(new EdgeKey(source, destination, "http"), DateTimeOffset.UtcNow, calls, 0, 0)));
 
     private async Task PutAccessAsync(string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        var response = await _client.PutAsync("/api/access", content);
+        var response = await Client.PutAsync("/api/access", content);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string json) =>
-        _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     private static async Task<JsonElement> OkAsync(HttpResponseMessage response)
     {

@@ -1,14 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Mesh.Store;
-using Mesh.Testing;
 using MeshConsole.Audit;
 using YamlDotNet.RepresentationModel;
 
 namespace MeshConsole.Tests.Audit;
 
 /// <summary>Exports of the whole configuration and of one revision, through the REST API on a real store.</summary>
-public sealed class ExportTests : IAsyncLifetime
+public sealed class ExportTests : ConsoleApiTest
 {
     private const string Routes = """
         { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
@@ -16,30 +14,12 @@ public sealed class ExportTests : IAsyncLifetime
           "version": 0, "reason": "canary" }
         """;
 
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task ExportConfig_Json_EveryDocumentGroupedByServiceAtTheLatestRevision()
     {
         await SeedAsync();
 
-        var response = await _client.GetAsync("/api/config/export");
+        var response = await Client.GetAsync("/api/config/export");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("mesh-config-r3.json", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
@@ -54,9 +34,9 @@ public sealed class ExportTests : IAsyncLifetime
     public async Task ExportConfig_Yaml_SameTreeWithAmbiguousStringsQuoted()
     {
         await SeedAsync();
-        var json = JsonNode.Parse(await _client.GetStringAsync("/api/config/export?format=json"))!;
+        var json = JsonNode.Parse(await Client.GetStringAsync("/api/config/export?format=json"))!;
 
-        var response = await _client.GetAsync("/api/config/export?format=yaml");
+        var response = await Client.GetAsync("/api/config/export?format=yaml");
         var yaml = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("application/yaml", response.Content.Headers.ContentType?.MediaType);
@@ -77,8 +57,8 @@ public sealed class ExportTests : IAsyncLifetime
     {
         await SeedAsync();
 
-        var first = await _client.GetStringAsync("/api/config/export?format=yaml");
-        var second = await _client.GetStringAsync("/api/config/export?format=yaml");
+        var first = await Client.GetStringAsync("/api/config/export?format=yaml");
+        var second = await Client.GetStringAsync("/api/config/export?format=yaml");
 
         Assert.Equal(first, second);
     }
@@ -88,7 +68,7 @@ public sealed class ExportTests : IAsyncLifetime
     {
         await SeedAsync();
 
-        var yaml = await _client.GetStringAsync("/api/revisions/2/export?format=yaml");
+        var yaml = await Client.GetStringAsync("/api/revisions/2/export?format=yaml");
 
         Assert.Contains("number: 2", yaml, StringComparison.Ordinal);
         Assert.Contains("kind: routes", yaml, StringComparison.Ordinal);
@@ -104,7 +84,7 @@ public sealed class ExportTests : IAsyncLifetime
     {
         await SeedAsync();
 
-        var response = await _client.GetAsync(url);
+        var response = await Client.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"format\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -113,7 +93,7 @@ public sealed class ExportTests : IAsyncLifetime
     [Fact]
     public async Task ExportRevision_Unknown_404()
     {
-        var response = await _client.GetAsync("/api/revisions/41/export");
+        var response = await Client.GetAsync("/api/revisions/41/export");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -131,9 +111,9 @@ public sealed class ExportTests : IAsyncLifetime
 
     private async Task SeedAsync()
     {
-        (await _client.PutAsync("/api/services/orders", Json("""{"owner":"team-orders","description":"true","version":0}"""))).EnsureSuccessStatusCode();
-        (await _client.PutAsync("/api/services/orders/routes", Json(Routes))).EnsureSuccessStatusCode();
-        (await _client.PutAsync("/api/access", Json("""{"defaultAction":"deny","version":0}"""))).EnsureSuccessStatusCode();
+        (await Client.PutAsync("/api/services/orders", Json("""{"owner":"team-orders","description":"true","version":0}"""))).EnsureSuccessStatusCode();
+        (await Client.PutAsync("/api/services/orders/routes", Json(Routes))).EnsureSuccessStatusCode();
+        (await Client.PutAsync("/api/access", Json("""{"defaultAction":"deny","version":0}"""))).EnsureSuccessStatusCode();
     }
 
     private static StringContent Json(string body) => new(body, System.Text.Encoding.UTF8, "application/json");

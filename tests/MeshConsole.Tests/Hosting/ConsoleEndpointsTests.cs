@@ -2,35 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Mesh.Store;
-using Mesh.Testing;
 
 namespace MeshConsole.Tests.Hosting;
 
-public sealed class ConsoleEndpointsTests : IAsyncLifetime
+public sealed class ConsoleEndpointsTests : ConsoleApiTest
 {
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Healthz_StoreReachable_Healthy()
     {
-        var response = await _client.GetAsync("/healthz");
+        var response = await Client.GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
@@ -39,9 +19,9 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_AfterAWrite_ExposesHttpAndRevisionCounters()
     {
-        await _client.PutAsync("/api/services/orders", new StringContent("{\"owner\":\"t\",\"version\":0}", Encoding.UTF8, "application/json"));
+        await Client.PutAsync("/api/services/orders", new StringContent("{\"owner\":\"t\",\"version\":0}", Encoding.UTF8, "application/json"));
 
-        var text = await _client.GetStringAsync("/metrics");
+        var text = await Client.GetStringAsync("/metrics");
 
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         Assert.Contains("mesh_config_revisions_total{", text, StringComparison.Ordinal);
@@ -51,7 +31,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task OpenApi_Document_DescribesPolicyAndRevisionPaths()
     {
-        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var document = await Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         var paths = document.GetProperty("paths");
         foreach (var path in new[] { "/api/services", "/api/services/{name}/routes", "/api/services/{name}/resilience",
@@ -69,7 +49,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [InlineData("/identity", "CN=Mesh CA 1, O=mesh.local")]
     public async Task Pages_Prerendered_ShowShellAndContent(string path, string expected)
     {
-        var html = await _client.GetStringAsync(path);
+        var html = await Client.GetStringAsync(path);
 
         Assert.Contains("MeshConsole", html, StringComparison.Ordinal);
         Assert.Contains("href=\"topology\"", html, StringComparison.Ordinal);
@@ -79,7 +59,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Shell_EveryLinkedStylesheetAndScript_ServedWithContent()
     {
-        var html = await _client.GetStringAsync("/services");
+        var html = await Client.GetStringAsync("/services");
         var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:href|src)=\"([^\"]+\\.(?:css|js))\"")
             .Select(m => m.Groups[1].Value)
             .ToList();
@@ -88,7 +68,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
         Assert.Contains(assets, a => a.StartsWith("app.", StringComparison.Ordinal));
         foreach (var asset in assets)
         {
-            var response = await _client.GetAsync("/" + asset.TrimStart('/'));
+            var response = await Client.GetAsync("/" + asset.TrimStart('/'));
             var body = await response.Content.ReadAsByteArrayAsync();
             Assert.True(response.IsSuccessStatusCode && body.Length > 0, $"{asset}: {(int)response.StatusCode}, {body.Length} bytes");
         }
@@ -100,7 +80,7 @@ public sealed class ConsoleEndpointsTests : IAsyncLifetime
     [InlineData("/_framework/blazor.web.js")]
     public async Task StaticAssets_Served(string path)
     {
-        var response = await _client.GetAsync(path);
+        var response = await Client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }

@@ -12,26 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MeshConsole.Tests.Identity;
 
 /// <summary>The /api/identity contract over a real SQLite store.</summary>
-public sealed class IdentityApiTests : IAsyncLifetime
+public sealed class IdentityApiTests : ConsoleApiTest
 {
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task CreateJoinToken_Valid_201ValueOnceAndOnlyItsHashStored()
     {
@@ -41,14 +23,14 @@ public sealed class IdentityApiTests : IAsyncLifetime
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
         var value = created.GetProperty("token").GetString()!;
         Assert.True(JoinTokens.IsWellFormed(value));
-        var listed = await _client.GetStringAsync("/api/identity/join-tokens");
+        var listed = await Client.GetStringAsync("/api/identity/join-tokens");
         Assert.DoesNotContain(value, listed, StringComparison.Ordinal);
         var token = JsonDocument.Parse(listed).RootElement.EnumerateArray().Single();
         Assert.Equal("orders", token.GetProperty("scope").GetString());
         Assert.Equal(3, token.GetProperty("maxUses").GetInt32());
         Assert.Equal("active", token.GetProperty("state").GetString());
         Assert.Equal("token:bootstrap", token.GetProperty("createdBy").GetString());
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         var row = await db.JoinTokens.SingleAsync(t => t.Name == "ci");
         Assert.Equal(JoinTokens.Hash(value), row.Hash);
         Assert.DoesNotContain(value, JsonSerializer.Serialize(row), StringComparison.Ordinal);
@@ -62,7 +44,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
         var response = await PostAsync("/api/identity/join-tokens", """{"name":"ci"}""");
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Single((await _client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray());
+        Assert.Single((await Client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray());
     }
 
     [Theory]
@@ -82,7 +64,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var errors = await ErrorsAsync(response);
         Assert.Contains(reason, Assert.Single(errors[field]), StringComparison.Ordinal);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray());
+        Assert.Empty((await Client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray());
     }
 
     [Theory]
@@ -101,7 +83,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
     {
         using var content = new StringContent("""{"name":"ci"}""", Encoding.UTF8, "text/plain");
 
-        var response = await _client.PostAsync("/api/identity/join-tokens", content);
+        var response = await Client.PostAsync("/api/identity/join-tokens", content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
@@ -111,12 +93,12 @@ public sealed class IdentityApiTests : IAsyncLifetime
     {
         await PostAsync("/api/identity/join-tokens", """{"name":"ci"}""");
 
-        var first = await _client.PostAsync("/api/identity/join-tokens/ci/revoke", null);
-        var second = await _client.PostAsync("/api/identity/join-tokens/ci/revoke", null);
+        var first = await Client.PostAsync("/api/identity/join-tokens/ci/revoke", null);
+        var second = await Client.PostAsync("/api/identity/join-tokens/ci/revoke", null);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
-        var token = (await _client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray().Single();
+        var token = (await Client.GetFromJsonAsync<JsonElement>("/api/identity/join-tokens")).EnumerateArray().Single();
         Assert.Equal("revoked", token.GetProperty("state").GetString());
         Assert.Equal("token:bootstrap", token.GetProperty("revokedBy").GetString());
     }
@@ -128,16 +110,16 @@ public sealed class IdentityApiTests : IAsyncLifetime
 
         var revoked = await PostAsync("/api/identity/revocations", body);
         var again = await PostAsync("/api/identity/revocations", body);
-        var listed = await _client.GetFromJsonAsync<JsonElement>("/api/identity/revocations");
-        var lifted = await _client.DeleteAsync("/api/identity/revocations/orders-1");
-        var liftedAgain = await _client.DeleteAsync("/api/identity/revocations/orders-1");
+        var listed = await Client.GetFromJsonAsync<JsonElement>("/api/identity/revocations");
+        var lifted = await Client.DeleteAsync("/api/identity/revocations/orders-1");
+        var liftedAgain = await Client.DeleteAsync("/api/identity/revocations/orders-1");
 
         Assert.Equal(HttpStatusCode.Created, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("key leaked", listed.EnumerateArray().Single().GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, liftedAgain.StatusCode);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonElement>("/api/identity/revocations")).EnumerateArray());
+        Assert.Empty((await Client.GetFromJsonAsync<JsonElement>("/api/identity/revocations")).EnumerateArray());
     }
 
     [Theory]
@@ -150,22 +132,22 @@ public sealed class IdentityApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(reason, Assert.Single((await ErrorsAsync(response))[field]), StringComparison.Ordinal);
-        Assert.Empty((await _client.GetFromJsonAsync<JsonElement>("/api/identity/revocations")).EnumerateArray());
+        Assert.Empty((await Client.GetFromJsonAsync<JsonElement>("/api/identity/revocations")).EnumerateArray());
     }
 
     [Fact]
     public async Task TrustBundle_AfterRotation_BothCasAsPem()
     {
-        (await _client.PostAsync("/api/identity/ca/rotate", null)).EnsureSuccessStatusCode();
+        (await Client.PostAsync("/api/identity/ca/rotate", null)).EnsureSuccessStatusCode();
 
-        var response = await _client.GetAsync("/api/identity/trust-bundle");
+        var response = await Client.GetAsync("/api/identity/trust-bundle");
         var pem = await response.Content.ReadAsStringAsync();
 
         Assert.Equal("application/x-pem-file", response.Content.Headers.ContentType?.MediaType);
         var collection = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
         collection.ImportFromPem(pem);
         Assert.Equal(["CN=Mesh CA 2, O=mesh.local", "CN=Mesh CA 1, O=mesh.local"], collection.Select(c => c.Subject));
-        var authorities = await _client.GetFromJsonAsync<JsonElement>("/api/identity/ca");
+        var authorities = await Client.GetFromJsonAsync<JsonElement>("/api/identity/ca");
         Assert.Equal(["active", "previous"], authorities.EnumerateArray().Select(a => a.GetProperty("state").GetString()));
     }
 
@@ -200,7 +182,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
     public async Task JoinTokenAsBearer_OtlpIngestAccepted_ConsoleApiRefused_RevokedRefusedWithReason()
     {
         var created = await (await PostAsync("/api/identity/join-tokens", """{"name":"exporter"}""")).Content.ReadFromJsonAsync<JsonElement>();
-        using var sidecar = _factory.CreateClient();
+        using var sidecar = Factory.CreateClient();
         sidecar.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", created.GetProperty("token").GetString());
         var export = new Mesh.Contracts.Otlp.Collector.Metrics.V1.ExportMetricsServiceRequest().ToByteArray();
 
@@ -219,7 +201,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
         new(body) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-protobuf") } };
 
     private Task<HttpResponseMessage> PostAsync(string path, string json) =>
-        _client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     private static async Task<Dictionary<string, string[]>> ErrorsAsync(HttpResponseMessage response)
     {

@@ -9,32 +9,13 @@ using Mesh.Contracts.Otlp.Collector.Metrics.V1;
 using Mesh.Contracts.Otlp.Common.V1;
 using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Contracts.Otlp.Resource.V1;
-using Mesh.Store;
 using Mesh.Testing;
 
 namespace MeshConsole.Tests.Telemetry;
 
 /// <summary>The OTLP metrics receivers, over HTTP (protobuf and JSON) and gRPC, as far as the topology API.</summary>
-public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
+public sealed class OtlpMetricsReceiverTests : ConsoleApiTest
 {
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task HttpProtobuf_DeltaHistogram_EdgeWithItsCallsAndErrors()
     {
@@ -78,7 +59,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Grpc_Export_EdgeAppears()
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
+        using var channel = GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler().Authenticate() });
 
         var answer = await new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("cart", "pricing", status: 200, count: 5)));
 
@@ -89,20 +70,20 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task Grpc_ExportWithoutToken_UnauthenticatedAndNothingCounted()
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
+        using var channel = GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler() });
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new MetricsService.MetricsServiceClient(channel).ExportAsync(Export(Point("intruder", "pricing", status: 200, count: 5))).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        var topology = await _client.GetStringAsync("/api/topology?window=1m");
+        var topology = await Client.GetStringAsync("/api/topology?window=1m");
         Assert.DoesNotContain("intruder", topology, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Grpc_ExportWithoutTokenWhenAnonymousIngestAllowed_EdgeAppears()
     {
-        await using var open = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Telemetry:AllowAnonymousIngest", "true"));
+        await using var open = Factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Telemetry:AllowAnonymousIngest", "true"));
         using var client = open.CreateClient();
         using var channel = GrpcChannel.ForAddress(open.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = open.Server.CreateHandler() });
 
@@ -205,7 +186,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task BodyOverTheLimit_413()
     {
-        using var small = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
+        using var small = Factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
         using var client = small.CreateClient();
         using var content = new ByteArrayContent(new byte[2048]);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
@@ -219,7 +200,7 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     [Fact]
     public async Task GrpcMessageOverTheLimit_ResourceExhausted()
     {
-        using var small = _factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
+        using var small = Factory.WithWebHostBuilder(b => b.UseSetting("Mesh:Otlp:MaxMessageBytes", "1024"));
         using var channel = GrpcChannel.ForAddress(small.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = small.Server.CreateHandler().Authenticate() });
         var export = Export([.. Enumerable.Range(0, 50).Select(i => Point("shop", $"big-{i}", status: 200, count: 1))]);
 
@@ -275,11 +256,11 @@ public sealed class OtlpMetricsReceiverTests : IAsyncLifetime
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return await _client.PostAsync("/v1/metrics", content);
+        return await Client.PostAsync("/v1/metrics", content);
     }
 
     private async Task<JsonElement> TopologyAsync() =>
-        JsonDocument.Parse(await _client.GetStringAsync("/api/topology?window=1m")).RootElement.Clone();
+        JsonDocument.Parse(await Client.GetStringAsync("/api/topology?window=1m")).RootElement.Clone();
 
     /// <summary>The edge once the aggregator has it (the receiver queues, a reader records); bounded to 10 s.</summary>
     private async Task<JsonElement> EdgeAsync(string source, string destination)

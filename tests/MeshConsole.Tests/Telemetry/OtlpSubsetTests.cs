@@ -9,7 +9,6 @@ using Mesh.Contracts.Otlp.Common.V1;
 using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Contracts.Otlp.Resource.V1;
 using Mesh.Contracts.Otlp.Trace.V1;
-using Mesh.Store;
 using Mesh.Testing;
 using OtlpSpan = Mesh.Contracts.Otlp.Trace.V1.Span;
 
@@ -19,26 +18,8 @@ namespace MeshConsole.Tests.Telemetry;
 /// <c>mesh.destination.subset</c> on calls: counted per (service, subset) for the observed split, served
 /// by <c>GET /api/services/{name}/subsets</c>, while the topology keeps one edge per caller and callee.
 /// </summary>
-public sealed class OtlpSubsetTests : IAsyncLifetime
+public sealed class OtlpSubsetTests : ConsoleApiTest
 {
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task SidecarMetricsWithSubsets_SplitPerSubset_TopologyEdgeStaysWhole()
     {
@@ -54,7 +35,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
         Assert.Equal(10.0, v2.GetProperty("sharePercent").GetDouble());
         Assert.Equal(10.0, v2.GetProperty("errorPercent").GetDouble());
         Assert.True(v1.GetProperty("p99").GetDouble() > 0);
-        var topology = JsonDocument.Parse(await _client.GetStringAsync("/api/topology?window=1m")).RootElement;
+        var topology = JsonDocument.Parse(await Client.GetStringAsync("/api/topology?window=1m")).RootElement;
         var edge = Assert.Single(topology.GetProperty("edges").EnumerateArray(), e => e.GetProperty("destination").GetString() == "orders");
         Assert.Equal(105, edge.GetProperty("requests").GetInt64());
     }
@@ -62,7 +43,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
     [Fact]
     public async Task ClientSpanWithSubset_ServiceWithoutSidecar_CountsForTheSubset()
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
+        using var channel = GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler().Authenticate() });
         var span = ClientSpan(1, "cart", "blue");
 
         var answer = await new TraceService.TraceServiceClient(channel).ExportAsync(new ExportTraceServiceRequest
@@ -96,7 +77,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
     [InlineData("/api/services/Not_A_Name/subsets", "name")]
     public async Task Subsets_BadQuery_400NamingTheField(string url, string field)
     {
-        var response = await _client.GetAsync(url);
+        var response = await Client.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
@@ -106,7 +87,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
     [Fact]
     public async Task Subsets_ServiceNeverCalled_EmptyList()
     {
-        var body = JsonDocument.Parse(await _client.GetStringAsync("/api/services/quiet/subsets?window=5m")).RootElement;
+        var body = JsonDocument.Parse(await Client.GetStringAsync("/api/services/quiet/subsets?window=5m")).RootElement;
 
         Assert.Equal("5m", body.GetProperty("window").GetString());
         Assert.Empty(body.GetProperty("subsets").EnumerateArray());
@@ -177,7 +158,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
     {
         using var content = new ByteArrayContent(export.ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        var response = await _client.PostAsync("/v1/metrics", content);
+        var response = await Client.PostAsync("/v1/metrics", content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return ExportMetricsServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
     }
@@ -187,7 +168,7 @@ public sealed class OtlpSubsetTests : IAsyncLifetime
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var body = JsonDocument.Parse(await _client.GetStringAsync($"/api/services/{service}/subsets?window=1m")).RootElement.Clone();
+            var body = JsonDocument.Parse(await Client.GetStringAsync($"/api/services/{service}/subsets?window=1m")).RootElement.Clone();
             var subsets = body.GetProperty("subsets").EnumerateArray().ToList();
             if (subsets.Sum(s => s.GetProperty("requests").GetInt64()) >= total)
                 return subsets;

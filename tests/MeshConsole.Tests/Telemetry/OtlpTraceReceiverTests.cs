@@ -9,7 +9,6 @@ using Mesh.Contracts.Otlp.Common.V1;
 using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Contracts.Otlp.Resource.V1;
 using Mesh.Contracts.Otlp.Trace.V1;
-using Mesh.Store;
 using Mesh.Testing;
 using Kind = Mesh.Contracts.Otlp.Trace.V1.Span.Types.SpanKind;
 using OtlpSpan = Mesh.Contracts.Otlp.Trace.V1.Span;
@@ -20,27 +19,9 @@ namespace MeshConsole.Tests.Telemetry;
 /// The OTLP trace receivers and the rule that counts each call once: sidecar metrics first, then
 /// client spans of services without a sidecar, then root server spans as calls from outside.
 /// </summary>
-public sealed class OtlpTraceReceiverTests : IAsyncLifetime
+public sealed class OtlpTraceReceiverTests : ConsoleApiTest
 {
     private static readonly byte[] _trace = Convert.FromHexString("4bf92f3577b34da6a3ce929d0e0e4736");
-    private TestDatabase _database = null!;
-    private ConsoleFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _factory = new ConsoleFactory(_database);
-        _client = _factory.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task ClientSpanOfAServiceWithoutSidecar_CountsTheCall()
     {
@@ -76,7 +57,7 @@ public sealed class OtlpTraceReceiverTests : IAsyncLifetime
         await EdgeAsync("marker", "done");
 
         Assert.Equal(3, (await EdgeAsync("shop", "stock")).GetProperty("requests").GetInt64());
-        var spans = JsonDocument.Parse(await _client.GetStringAsync("/api/topology/spans?source=shop&destination=stock")).RootElement;
+        var spans = JsonDocument.Parse(await Client.GetStringAsync("/api/topology/spans?source=shop&destination=stock")).RootElement;
         Assert.Equal("0000000000000007", Assert.Single(spans.EnumerateArray()).GetProperty("spanId").GetString());
     }
 
@@ -114,7 +95,7 @@ public sealed class OtlpTraceReceiverTests : IAsyncLifetime
     [InlineData("shop", "", "destination")]
     public async Task Spans_MissingEdgeName_400NamingTheField(string? source, string destination, string field)
     {
-        var response = await _client.GetAsync($"/api/topology/spans?source={source}&destination={destination}");
+        var response = await Client.GetAsync($"/api/topology/spans?source={source}&destination={destination}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -157,7 +138,7 @@ public sealed class OtlpTraceReceiverTests : IAsyncLifetime
 
     private async Task<ExportTraceServiceResponse> ExportAsync(string service, params OtlpSpan[] spans)
     {
-        using var channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler().Authenticate() });
+        using var channel = GrpcChannel.ForAddress(Factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Factory.Server.CreateHandler().Authenticate() });
         return await new TraceService.TraceServiceClient(channel).ExportAsync(Export(service, spans));
     }
 
@@ -200,18 +181,18 @@ public sealed class OtlpTraceReceiverTests : IAsyncLifetime
         };
         using var content = new ByteArrayContent(export.ToByteArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync("/v1/metrics", content)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/v1/metrics", content)).StatusCode);
     }
 
     private async Task<HttpResponseMessage> PostAsync(byte[] body, string contentType)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return await _client.PostAsync("/v1/traces", content);
+        return await Client.PostAsync("/v1/traces", content);
     }
 
     private async Task<JsonElement> TopologyAsync() =>
-        JsonDocument.Parse(await _client.GetStringAsync("/api/topology?window=1m")).RootElement.Clone();
+        JsonDocument.Parse(await Client.GetStringAsync("/api/topology?window=1m")).RootElement.Clone();
 
     /// <summary>The edge once the aggregator has it (with at least the given requests); bounded to 10 s.</summary>
     private async Task<JsonElement> EdgeAsync(string source, string destination, long requests = 1)
