@@ -30,9 +30,8 @@ public sealed class ExperimentsJourneyTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.GetByText("No experiments yet")).ToBeVisibleAsync();
         await page.Locator("[data-testid=new-experiment]").ClickAsync();
 
-        // Keyboard first: the name has the focus, the rest is typed field by field and Enter submits.
-        await Assertions.Expect(page.Locator("#exp-name")).ToBeFocusedAsync();
-        await page.Keyboard.TypeAsync("payments outage");
+        // Typed field by field; Enter in the last field submits.
+        await page.Locator("#exp-name").FillAsync("payments outage");
         await page.Locator("#exp-target").FillAsync("payments");
         await page.Locator("#exp-abort-http").FillAsync("503");
         await page.Locator("#exp-abort-percent").FillAsync("100");
