@@ -50,8 +50,16 @@ public sealed class AccessJourneyTests : IClassFixture<BrowserFixture>
 
         await page.Locator("[data-testid=whatif-source]").FillAsync("frontend");
         await page.Locator("[data-testid=whatif-destination]").FillAsync("orders");
-        await page.Locator("[data-testid=whatif-method]").ClickAsync();
-        await page.Locator(".mud-popover-open").GetByText("POST", new() { Exact = true }).ClickAsync();
+        // A click on the list can land while the popover still opens: choose until the select shows POST.
+        var method = page.Locator("[data-testid=whatif-method]");
+        var shown = () => method.EvaluateAsync<string>("e => e.value ?? e.innerText");
+        for (var attempt = 0; attempt < 5 && !(await shown()).Contains("POST", StringComparison.Ordinal); attempt++)
+        {
+            await method.ClickAsync();
+            await page.Locator(".mud-popover-open").GetByText("POST", new() { Exact = true }).ClickAsync();
+            await page.WaitForTimeoutAsync(300);
+        }
+        Assert.Contains("POST", await shown(), StringComparison.Ordinal);
         await page.Locator("[data-testid=whatif-path]").FillAsync("/admin/users");
         await page.Locator("[data-testid=whatif-check]").ClickAsync();
 
