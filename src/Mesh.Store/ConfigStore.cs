@@ -28,20 +28,23 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         (await db.MeshState.AsNoTracking().SingleAsync(ct).ConfigureAwait(false)).LatestRevision;
 
     /// <summary>
-    /// Every document together with the revision they are the state of, read in one repeatable-read
-    /// transaction (a serializable one on SQLite): both come from one snapshot of the store, so a commit
-    /// landing in between can never label older content with its newer number, however busy the writers.
+    /// Every document together with the revision they are the state of. The revision is read
+    /// before and after the documents and the read repeats until both agree, so a commit landing
+    /// in between can never label older content with its newer number.
     /// </summary>
     public async Task<ConfigSnapshot> ReadSnapshotAsync(CancellationToken ct = default)
     {
-        if (db.Database.CurrentTransaction is not null)
-            return new ConfigSnapshot(await LatestRevisionAsync(ct).ConfigureAwait(false), await ListAsync(ct: ct).ConfigureAwait(false));
-
-        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-        var revision = await LatestRevisionAsync(ct).ConfigureAwait(false);
-        var documents = await ListAsync(ct: ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        return new ConfigSnapshot(revision, documents);
+        const int attempts = 10;
+        for (var attempt = 1; ; attempt++)
+        {
+            var before = await LatestRevisionAsync(ct).ConfigureAwait(false);
+            var documents = await ListAsync(ct: ct).ConfigureAwait(false);
+            var after = await LatestRevisionAsync(ct).ConfigureAwait(false);
+            if (before == after)
+                return new ConfigSnapshot(after, documents);
+            if (attempt == attempts)
+                throw new InvalidOperationException($"The configuration changed during each of {attempts} reads; try again.");
+        }
     }
 
     /// <summary>
