@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
 using Mesh.Store;
+using Mesh.Store.Entities;
 using MeshConsole.Observability;
 using Microsoft.AspNetCore.Authorization;
 
@@ -68,6 +69,30 @@ internal sealed class ConfigWriter(IServiceScopeFactory scopes, IAuthorizationSe
 
         var result = await store.RevertAsync(number, ActorOf(user), reason.Trim(), force, ct).ConfigureAwait(false);
         return Record(result, reverted.Kind);
+    }
+
+    /// <summary>
+    /// Read, change, write: reads <paramref name="kind"/> of <paramref name="target"/> with its version (null and 0
+    /// when absent), hands both to <paramref name="edit"/> — which writes through this writer with that version, or
+    /// answers null when there is nothing to write — and reads again when the write lost to another writer, up to
+    /// <paramref name="attempts"/> times. A workflow changing one part of a document (a rule, the catch-all's
+    /// weights) so never overwrites what someone else changed in another part meanwhile.
+    /// </summary>
+    public async Task<ConfigWrite?> EditAsync<TSpec>(
+        ConfigKind kind, string target, int attempts, Func<TSpec?, long, Task<ConfigWrite?>> edit, CancellationToken ct = default)
+        where TSpec : class
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
+        for (var attempt = 1; ; attempt++)
+        {
+            ConfigObject? current;
+            await using (var scope = scopes.CreateAsyncScope())
+                current = await scope.ServiceProvider.GetRequiredService<ConfigStore>().GetAsync(kind, target, ct).ConfigureAwait(false);
+            var write = await edit(current is null ? null : ConfigDocuments.Deserialize<TSpec>(current.Spec), current?.Version ?? 0).ConfigureAwait(false);
+            if (write is not { IsConflict: true } || attempt == attempts)
+                return write;
+        }
     }
 
     /// <summary>Who may write a kind: who may call whom is the admin's, traffic policies the operator's (as in REST).</summary>

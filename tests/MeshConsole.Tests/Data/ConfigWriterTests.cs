@@ -175,6 +175,44 @@ public sealed class ConfigWriterTests : PageTestContext
         Assert.Contains("99", revert.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EditAsync_AnotherWriterInBetween_ReadsAgainAndKeepsTheirChange()
+    {
+        await SeedServiceAsync();
+        await Writer.PutAsync("bob", ConfigKind.Routes, "orders", _canary, 0, "canary");
+        var calls = 0;
+
+        var write = await Writer.EditAsync<RoutePolicy>(ConfigKind.Routes, "orders", attempts: 3, async (current, version) =>
+        {
+            if (++calls == 1)
+                await Writer.PutAsync("bob", ConfigKind.Routes, "orders", current! with { Mirror = new Mirror { Subset = "v2", Percent = 5 } }, version, "mirror");
+            var fifty = current! with { Rules = [new RouteRule { Destinations = [new WeightedDestination { Subset = "v1", Weight = 50 }, new WeightedDestination { Subset = "v2", Weight = 50 }] }] };
+            return await Writer.PutAsync("alice (rollout 1)", ConfigKind.Routes, "orders", fifty, version, "step 2");
+        });
+
+        Assert.Equal(2, calls);
+        Assert.True(write!.Succeeded);
+        var stored = ConfigDocuments.Deserialize<RoutePolicy>((await ReadAsync(ConfigKind.Routes))!.Spec);
+        Assert.Equal(5, stored.Mirror!.Percent);
+        Assert.Equal(50, stored.Rules[0].Destinations[1].Weight);
+    }
+
+    [Fact]
+    public async Task EditAsync_NothingToWrite_NullAndNoRevision()
+    {
+        await SeedServiceAsync();
+
+        var write = await Writer.EditAsync<RoutePolicy>(ConfigKind.Routes, "orders", attempts: 3, (current, version) =>
+        {
+            Assert.Null(current);
+            Assert.Equal(0, version);
+            return Task.FromResult<ConfigWrite?>(null);
+        });
+
+        Assert.Null(write);
+        Assert.Null(await ReadAsync(ConfigKind.Routes));
+    }
+
     private void AsRole(string role)
     {
         var policies = role switch

@@ -228,37 +228,31 @@ internal sealed partial class RolloutManager(
     {
         var actor = $"{rollout.StartedBy} (rollout {rollout.Id})";
         string? failure = null;
-        // Read, change, write; a person's edit in between makes the write conflict: read it again once.
-        for (var attempt = 0; attempt < 2; attempt++)
+        // A person's edit between the read and the write makes it conflict: read it again once.
+        var write = await writer.EditAsync<RoutePolicy>(ConfigKind.Routes, rollout.Service, attempts: 2, async (policy, version) =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var routes = await scope.ServiceProvider.GetRequiredService<ConfigStore>().GetAsync(ConfigKind.Routes, rollout.Service, ct).ConfigureAwait(false);
-            var policy = routes is null ? null : ConfigDocuments.Deserialize<RoutePolicy>(routes.Spec);
             if (policy is null || RolloutWeights.CatchAll(policy) is null)
             {
                 failure = $"{rollout.Service}'s route policy was deleted or lost its catch-all rule";
-                break;
+                return null;
             }
 
-            var write = await writer.PutAsync(
+            return await writer.PutAsync(
                 actor, ConfigKind.Routes, rollout.Service, RolloutWeights.With(policy, rollout.StableSubset, rollout.CanarySubset, canaryPercent),
-                routes!.Version, $"rollout {rollout.Id}: {why}", ct).ConfigureAwait(false);
-            if (write.Succeeded)
+                version, $"rollout {rollout.Id}: {why}", ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        if (write is { Succeeded: true })
+        {
+            if (write.Revision is { } revision)
             {
-                if (write.Revision is { } revision)
-                {
-                    rollout.LastRevision = revision.Number;
-                    await store.UpdateAsync(rollout, ct).ConfigureAwait(false);
-                }
-
-                return;
+                rollout.LastRevision = revision.Number;
+                await store.UpdateAsync(rollout, ct).ConfigureAwait(false);
             }
 
-            failure = write.Message;
-            if (!write.IsConflict)
-                break;
+            return;
         }
 
+        failure ??= write?.Message;
         LogWriteFailed(logger, rollout.Id, failure);
         if (RolloutStore.IsActive(rollout.State))
         {
