@@ -150,19 +150,24 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
 
         // 25 requests every 100 ms for 2 seconds.
         var answers = new List<Answer>();
+        var sentAt = new List<double>();
         for (var tick = 0; tick < 20; tick++)
         {
             var due = TimeSpan.FromMilliseconds(100 * tick) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (due > TimeSpan.Zero)
                 await Task.Delay(due);
+            sentAt.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 25).Select(_ => Load.SendOneAsync(client, Load.To("limited", "hello")))));
         }
 
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var accepted = answers.Count(a => a.Status == HttpStatusCode.OK);
-        // The bucket starts with 10 and refills 50 a second over however long the burst took (about 2 s).
-        var expected = 10 + (50 * elapsed);
-        Assert.InRange(accepted, expected * 0.85, expected * 1.15);
+        // The bucket holds at most 10 and refills 50 a second. It can never let more through than its 10 plus its
+        // refill over the whole run (about 110). Replayed over the batches as they were really sent it lets about
+        // 105 through; on a loaded machine batches go out late and in clumps, a full bucket wastes its refill, and
+        // the replay says fewer, while calls of one batch reaching the sidecar spread out let a few more through.
+        var fewest = TokenBucket(sentAt, perBatch: 25, tokensPerSecond: 50, burst: 10);
+        Assert.InRange(accepted, fewest * 0.85, (10 + (50 * elapsed)) * 1.15);
         var refused = answers.Where(a => a.Status != HttpStatusCode.OK).ToList();
         Assert.All(refused, a => Assert.Equal(HttpStatusCode.TooManyRequests, a.Status));
         Assert.All(refused, a => Assert.Equal("1", a.RetryAfter));
@@ -264,4 +269,19 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
     }
 
     private Task PutAsync(string service, string kind, string json, bool create) => PutAsync(service, kind, json, null, create);
+
+    /// <summary>How many of <paramref name="perBatch"/> calls sent at each of <paramref name="sentAt"/> a token bucket accepts.</summary>
+    private static double TokenBucket(IReadOnlyList<double> sentAt, int perBatch, double tokensPerSecond, double burst)
+    {
+        double tokens = burst, last = 0, accepted = 0;
+        foreach (var at in sentAt)
+        {
+            tokens = Math.Min(burst, tokens + (tokensPerSecond * (at - last)));
+            last = at;
+            var taken = Math.Min(perBatch, Math.Floor(tokens));
+            accepted += taken;
+            tokens -= taken;
+        }
+        return accepted;
+    }
 }
