@@ -28,12 +28,22 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         (await db.MeshState.AsNoTracking().SingleAsync(ct).ConfigureAwait(false)).LatestRevision;
 
     /// <summary>
-    /// Every document together with the revision they are the state of. The revision is read
-    /// before and after the documents and the read repeats until both agree, so a commit landing
-    /// in between can never label older content with its newer number.
+    /// Every document together with the revision they are the state of, so a commit landing in between can
+    /// never label older content with its newer number. On Postgres both are read in one repeatable-read
+    /// transaction: one snapshot, however busy the writers. On SQLite a transaction begins IMMEDIATE (a write
+    /// lock), so the revision is read before and after the documents instead, until both agree.
     /// </summary>
     public async Task<ConfigSnapshot> ReadSnapshotAsync(CancellationToken ct = default)
     {
+        if (db.Database.IsNpgsql() && db.Database.CurrentTransaction is null)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            var revision = await LatestRevisionAsync(ct).ConfigureAwait(false);
+            var read = await ListAsync(ct: ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return new ConfigSnapshot(revision, read);
+        }
+
         const int attempts = 10;
         for (var attempt = 1; ; attempt++)
         {
