@@ -14,9 +14,6 @@ internal static class MetricEdges
 {
     public const string ClientDuration = "http.client.request.duration";
 
-    /// <summary>The subset the caller's route rule picked; absent when no rule matched.</summary>
-    public const string SubsetAttribute = "mesh.destination.subset";
-
     /// <summary>The calls in a request, and how many points were refused and why (the first reason).</summary>
     public static (List<MetricCall> Calls, long Rejected, string? Error) Read(IEnumerable<ResourceMetrics> resources, CumulativeStreams cumulative)
     {
@@ -106,10 +103,9 @@ internal static class MetricEdges
             return (null, "no mesh.source.service attribute and no service.name on the resource");
         if (string.IsNullOrEmpty(destination))
             return (null, "no mesh.destination.service, peer.service or server.address attribute");
-        var subset = OtlpAttributes.Read(point.Attributes, SubsetAttribute);
-        // Subsets are named like the route policy's (a DNS label): anything else did not come from a rule.
-        if (subset is not null && Mesh.Policy.Validation.FieldRules.DnsLabel(subset) is { } badSubset)
-            return (null, $"{SubsetAttribute}: {badSubset}");
+        var subset = OtlpAttributes.Subset(point.Attributes, out var badSubset);
+        if (badSubset is not null)
+            return (null, badSubset);
 
         var grpc = OtlpAttributes.Read(point.Attributes, "rpc.grpc.status_code");
         var status = OtlpAttributes.Read(point.Attributes, "http.response.status_code");

@@ -25,6 +25,20 @@ internal static class OtlpAttributes
         return null;
     }
 
+    /// <summary>The attribute naming the destination's subset a caller's route rule picked; absent when no rule matched.</summary>
+    public const string SubsetAttribute = "mesh.destination.subset";
+
+    /// <summary>
+    /// The subset a call went to, or null. Subsets are named like the route policy's (a DNS label): any other
+    /// value did not come from a rule and is refused, with <paramref name="error"/> saying why.
+    /// </summary>
+    public static string? Subset(IEnumerable<KeyValue>? attributes, out string? error)
+    {
+        var subset = Read(attributes, SubsetAttribute);
+        error = subset is not null && Mesh.Policy.Validation.FieldRules.DnsLabel(subset) is { } bad ? $"{SubsetAttribute}: {bad}" : null;
+        return subset;
+    }
+
     /// <summary>
     /// How a call ended, from its HTTP and gRPC status attributes: an error is HTTP 500 and above or a
     /// gRPC status other than OK; a refusal by access control (HTTP 403, gRPC PERMISSION_DENIED) is

@@ -84,10 +84,10 @@ internal static class SpanEdges
         string? subset = null;
         if (client)
         {
-            subset = OtlpAttributes.Read(span.Attributes, MetricEdges.SubsetAttribute);
-            if (subset is not null && Mesh.Policy.Validation.FieldRules.DnsLabel(subset) is { } badSubset)
+            subset = OtlpAttributes.Subset(span.Attributes, out var badSubset);
+            if (badSubset is not null)
             {
-                reason = $"{MetricEdges.SubsetAttribute}: {badSubset}";
+                reason = badSubset;
                 return null;
             }
 
