@@ -27,7 +27,7 @@ public sealed class AccessJourneyTests : IClassFixture<BrowserFixture>
         }
 
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1300 } });
-        await page.GotoAsync("access");
+        await page.OpenAsync("access");
         var cell = page.Locator("[data-testid=cell-frontend-orders]");
         await Assertions.Expect(cell).ToHaveAttributeAsync("data-state", "default allow");
 

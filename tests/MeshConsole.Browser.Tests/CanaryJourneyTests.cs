@@ -26,8 +26,7 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1500 } });
         // The Services page lists what the store holds when it opens: wait for the demo to have written the orders canary.
         await WaitForDemoRoutesAsync(demo);
-        await page.GotoAsync("services");
-        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+        await page.OpenAsync("services");
 
         await page.Locator("[data-testid=routes-link-orders]").ClickAsync();
 
@@ -55,8 +54,7 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
 
         // The change is in History: open it from the timeline and revert it with a reason.
         var saved = (await page.Locator("[data-testid=saved-revision]").TextContentAsync())!.TrimStart('#');
-        await page.GotoAsync("history?target=orders&kind=routes");
-        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+        await page.OpenAsync("history?target=orders&kind=routes");
         var row = page.Locator("[data-testid=history-table] tbody tr", new() { HasText = "browser test: canary v2 to 60 %" });
         await row.GetByRole(AriaRole.Link, new() { Name = saved, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Revision {saved}" })).ToBeVisibleAsync();
@@ -68,8 +66,7 @@ public sealed partial class CanaryJourneyTests : IClassFixture<BrowserFixture>
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "canary-reverted.png") });
         await page.Locator("[data-testid=revision-summary]").GetByRole(AriaRole.Link, new() { Name = "orders" }).ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=history-table] tbody tr").First).ToContainTextAsync($"revert of #{saved}");
-        await page.GotoAsync("services/orders/routes");
-        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
+        await page.OpenAsync("services/orders/routes");
         await Assertions.Expect(page.Locator("[data-testid=desired-v2]")).ToHaveTextAsync("10 %");
 
         // A progressive rollout on the same rule. The demo's v2 is slower and fails a little more often than v1 by

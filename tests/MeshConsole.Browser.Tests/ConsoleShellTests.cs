@@ -25,7 +25,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
         var revision = await PutAsync(api, "api/services/orders", """{"owner":"team-checkout","version":1,"reason":"team renamed"}""");
         var page = await NewPageAsync();
 
-        await GoToAsync(page, "history");
+        await page.OpenAsync("history");
         var row = page.Locator("[data-testid=history-table] tbody tr", new() { HasText = "team renamed" });
         await Assertions.Expect(row).ToBeVisibleAsync();
         await row.GetByRole(AriaRole.Link, new() { Name = revision.ToString(CultureInfo.InvariantCulture), Exact = true }).ClickAsync();
@@ -43,7 +43,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
         await PutAsync(api, "api/services/payments", """{"owner":"team-pay","description":"Card payments","version":0}""");
         var page = await NewPageAsync();
 
-        await GoToAsync(page, "services");
+        await page.OpenAsync("services");
         await page.GetByRole(AriaRole.Button, new() { Name = "payments" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("pre.mesh-json")).ToContainTextAsync("\"owner\": \"team-pay\"");
@@ -76,7 +76,7 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
     public async Task DarkModeToggle_SwitchesThePalette()
     {
         var page = await NewPageAsync();
-        await GoToAsync(page, "services");
+        await page.OpenAsync("services");
         var background = () => page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Toggle dark mode" })).ToBeEnabledAsync();
         var light = await background();
@@ -87,13 +87,6 @@ public sealed class ConsoleShellTests : IClassFixture<BrowserFixture>
     }
 
     private Task<IPage> NewPageAsync() => _fixture.SignedInPageAsync();
-
-    /// <summary>Opens a page and waits for its interactive circuit: a click on prerendered HTML does nothing.</summary>
-    private static async Task GoToAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
-    }
 
     /// <summary>Writes through the REST API and gives the revision it made.</summary>
     private static async Task<long> PutAsync(HttpClient api, string path, string json)

@@ -26,7 +26,7 @@ public sealed class ExperimentsJourneyTests : IClassFixture<BrowserFixture>
         await WaitForCallsAsync(api);
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
 
-        await page.GotoAsync("experiments");
+        await page.OpenAsync("experiments");
         await Assertions.Expect(page.GetByText("No experiments yet")).ToBeVisibleAsync();
         await page.Locator("[data-testid=new-experiment]").ClickAsync();
 
@@ -65,7 +65,7 @@ public sealed class ExperimentsJourneyTests : IClassFixture<BrowserFixture>
         await Assertions.Expect(page.Locator("[data-testid=phase-after]")).ToContainTextAsync("/s", new() { Timeout = 120_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "experiments-result.png"), FullPage = true });
 
-        await page.GotoAsync("experiments");
+        await page.OpenAsync("experiments");
         await Assertions.Expect(page.Locator("[data-testid=experiment-state]").First).ToHaveAttributeAsync("data-state", "aborted");
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "experiments-list.png") });
     }

@@ -31,7 +31,7 @@ public sealed class HistoryJourneyTests : IClassFixture<BrowserFixture>
         var shifted = await PutAsync(api, "api/services/checkout/routes", RoutesJson(50, 50, 1, "canary v2 at 50 %"));
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
 
-        await GoToAsync(page, "history?target=checkout&kind=routes");
+        await page.OpenAsync("history?target=checkout&kind=routes");
         var rows = page.Locator("[data-testid=history-table] tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);
         await rows.First.GetByRole(AriaRole.Link, new() { Name = Text(shifted), Exact = true }).ClickAsync();
@@ -59,7 +59,7 @@ public sealed class HistoryJourneyTests : IClassFixture<BrowserFixture>
         Assert.Contains($"revertOf: {shifted}", yaml, StringComparison.Ordinal);
         Assert.Contains("actor: admin", yaml, StringComparison.Ordinal);
 
-        await GoToAsync(page, "history?target=checkout");
+        await page.OpenAsync("history?target=checkout");
         await Assertions.Expect(rows.First).ToContainTextAsync($"revert of #{shifted}");
         await page.ScreenshotAsync(new() { Path = Path.Combine(_fixture.ScreenshotDirectory, "history.png") });
         var config = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-config-yaml]").ClickAsync());
@@ -74,13 +74,6 @@ public sealed class HistoryJourneyTests : IClassFixture<BrowserFixture>
         .Replace("REASON", reason, StringComparison.Ordinal);
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Opens a page and waits for its interactive circuit: a click on prerendered HTML does nothing.</summary>
-    private static async Task GoToAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await Assertions.Expect(page.Locator("[data-mesh-interactive]")).ToHaveAttributeAsync("data-mesh-interactive", "true");
-    }
 
     private static async Task<long> PutAsync(HttpClient api, string path, string json)
     {

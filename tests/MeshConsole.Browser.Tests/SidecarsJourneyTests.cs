@@ -36,7 +36,7 @@ public sealed class SidecarsJourneyTests : IClassFixture<BrowserFixture>
         await sidecar.StartAsync();
         var page = await _fixture.SignedInPageAsync();
 
-        await page.GotoAsync("sidecars");
+        await page.OpenAsync("sidecars");
 
         var row = page.Locator("[data-testid=sidecars-table] tbody tr", new() { HasText = "orders-browser" });
         await Assertions.Expect(row).ToContainTextAsync("SYNCED");

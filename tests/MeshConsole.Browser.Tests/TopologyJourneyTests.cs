@@ -24,7 +24,7 @@ public sealed class TopologyJourneyTests : IClassFixture<BrowserFixture>
         await using var demo = DemoProcess.Start(_fixture.Console, rate: 20);
         var page = await _fixture.SignedInPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 1000 } });
 
-        await page.GotoAsync("topology?window=1m");
+        await page.OpenAsync("topology?window=1m");
 
         var canvas = page.Locator("[data-testid=topology-canvas]");
         foreach (var service in _services)
