@@ -204,6 +204,18 @@ public sealed class LintRuleTests
     }
 
     [Fact]
+    public void SecretsLint_RealLookingToken_FailsWithoutRepeatingIt()
+    {
+        var token = "mjt_" + new string('A', 43);
+        Assert.Empty(SecretsLint.Check(".env.example", "MESH_JOIN_TOKEN=mjt_replace-with-43-base64url-characters\n"));
+
+        var finding = Assert.Single(SecretsLint.Check(".env.example", $"# tokens\nMESH_JOIN_TOKEN={token}\n"));
+
+        Assert.Equal(2, finding.Line);
+        Assert.DoesNotContain(token, finding.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Haproxy_BrokenConfig_Fails()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("mesh-haproxy-").FullName, "haproxy.cfg");

@@ -96,6 +96,15 @@ public sealed partial class RepositoryLintTests
         Assert.Empty(findings.Select(f => f.ToString()));
     }
 
+    [Fact]
+    public void DeployFiles_HoldNoRealToken()
+    {
+        var files = Directory.EnumerateFiles(DeployFiles.Docker, "*", SearchOption.AllDirectories).Select(DeployFiles.Relative).ToList();
+
+        Assert.Contains("docker/.env.example", files);
+        Assert.Empty(files.SelectMany(f => SecretsLint.Check(f, DeployFiles.Read(f))).Select(f => f.ToString()));
+    }
+
     [Theory]
     [InlineData("docker/console.Dockerfile", true)]
     [InlineData("docker/sidecar.Dockerfile", true)]
