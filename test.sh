@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every MeshConsole test against real parts. On a fresh Debian machine with only the .NET SDK
-# it installs what the tests need (the Postgres server, Chromium for the browser tests), starts a throwaway Postgres cluster on a
+# it installs what the tests need (the Postgres server, Chromium for the browser tests, haproxy to
+# check docker/haproxy.cfg), starts a throwaway Postgres cluster on a
 # free loopback port, runs `dotnet test MeshConsole.sln`, and stops the cluster whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,6 +10,7 @@ need_apt=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -x "${pg_bin:-}/initdb" ] || need_apt+=(postgresql)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need_apt+=(haproxy)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${need_apt[*]}; install with: sudo apt-get install -y ${need_apt[*]}" >&2

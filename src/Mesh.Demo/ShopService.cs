@@ -21,15 +21,22 @@ public sealed record ShopService(string Name, string Version, IReadOnlyList<stri
         new("inventory", "v1", [], 4, 0),
     ];
 
-    /// <summary>Runs the app on a free loopback port; its calls go to <paramref name="outboundPort"/>, its sidecar.</summary>
-    public async Task<WebApplication> StartAsync(int port, int outboundPort)
+    /// <summary>The shop's instance of <paramref name="name"/> at <paramref name="version"/>, or null when the shop has none.</summary>
+    public static ShopService? Find(string name, string version) =>
+        Shop.FirstOrDefault(s => s.Name == name && s.Version == version);
+
+    /// <summary>
+    /// Runs the app on <paramref name="port"/> of 127.0.0.1 (its sidecar beside it forwards peers' calls there);
+    /// its calls go to <paramref name="outbound"/>, its sidecar's outbound listener.
+    /// </summary>
+    public async Task<WebApplication> StartAsync(int port, Uri outbound)
     {
         // Nothing to reload: each shop service would otherwise watch the working directory.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenLocalhost(port));
-        builder.Services.AddHttpClient("mesh", c => c.BaseAddress = new Uri($"http://127.0.0.1:{outboundPort}/"));
+        builder.Services.AddHttpClient("mesh", c => c.BaseAddress = outbound);
         var app = builder.Build();
         app.MapGet("/", async (IHttpClientFactory clients, HttpContext context) =>
         {

@@ -82,4 +82,22 @@ public static class ConsoleHosting
         app.MapRolloutEndpoints();
         return app;
     }
+
+    /// <summary>Applies the store's pending migrations without serving; 0 when the schema is current, 1 otherwise.</summary>
+    public static async Task<int> MigrateStoreAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            var applied = await StoreSchema.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+            Console.WriteLine($"MeshConsole: store schema current; {applied} migration(s) applied");
+            return 0;
+        }
+        catch (Exception error) when (error is Microsoft.Extensions.Options.OptionsValidationException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            // A wrong setting names its key; an unreachable store says why.
+            Console.Error.WriteLine($"MeshConsole migrate: {error.Message}");
+            return 1;
+        }
+    }
 }
