@@ -108,6 +108,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, result.Exit);
         Assert.Contains($"{file}:3:", result.Error, StringComparison.Ordinal);
         Assert.Contains("not valid JSON", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]
