@@ -129,11 +129,60 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         return new RevisionPage(items, page, size, total);
     }
 
+    /// <summary>
+    /// Writes several changes in one transaction, by one actor for one reason: all of them, or none when one is
+    /// refused. Each change that alters its document gets its own revision, in the order given, so a service
+    /// must come before its policies and its policies' deletes before its own. Sidecars are told once, at the
+    /// last revision, and never see a part of the batch.
+    /// </summary>
+    public Task<BatchWriteResult> WriteAllAsync(IReadOnlyList<ConfigChange> changes, string actor, string reason, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return WriteAsync([.. changes.Select(c => new Change(c.Kind, c.Target, c.Document?.Json, c.ExpectedVersion, actor, reason))], ct);
+    }
+
     private async Task<WriteResult> WriteAsync(Change change, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var number = await NextRevisionNumberAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+        var batch = await WriteAsync([change], ct).ConfigureAwait(false);
+        return batch.Results[0];
+    }
 
+    private async Task<BatchWriteResult> WriteAsync(IReadOnlyList<Change> batch, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var latest = await LockRevisionCounterAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+            var results = new List<WriteResult>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var result = await WriteOneAsync(batch[i], latest + 1, ct).ConfigureAwait(false);
+                if (!result.Succeeded)
+                    return new BatchWriteResult { Results = [result], RefusedAt = i };
+                if (result.Revision is not null)
+                    latest++;
+                results.Add(result);
+            }
+
+            if (results.Exists(r => r.Revision is not null))
+            {
+                await SetLatestRevisionAsync(transaction.GetDbTransaction(), latest, ct).ConfigureAwait(false);
+                await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.ConfigPrefix + latest.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                changes?.Publish(latest);
+            }
+
+            return new BatchWriteResult { Results = results };
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>One change inside the batch's transaction, saved at once so the next change's checks see it.</summary>
+    private async Task<WriteResult> WriteOneAsync(Change change, long number, CancellationToken ct)
+    {
         var current = await db.ConfigObjects
             .SingleOrDefaultAsync(o => o.Kind == change.Kind && o.Target == change.Target, ct).ConfigureAwait(false);
         if (await RefuseAsync(change, current, ct).ConfigureAwait(false) is { } refusal)
@@ -191,10 +240,6 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
         };
         db.ConfigRevisions.Add(revision);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.ConfigPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
-        db.ChangeTracker.Clear();
-        changes?.Publish(number);
 
         return new WriteResult
         {
@@ -282,13 +327,22 @@ public sealed class ConfigStore(MeshDbContext db, ConfigDocuments documents, Tim
     private static WriteResult Refused(WriteStatus status, string message, ConfigObject? current) =>
         new() { Status = status, Message = message, Current = current };
 
-    /// <summary>Bumps the counter row first thing in the transaction; see <see cref="MeshState"/>.</summary>
-    private async Task<long> NextRevisionNumberAsync(DbTransaction transaction, CancellationToken ct)
+    /// <summary>
+    /// Locks the counter row first thing in the transaction (see <see cref="MeshState"/>) and reads it: writers
+    /// queue here, so revision numbers follow commit order without gaps.
+    /// </summary>
+    private Task<long> LockRevisionCounterAsync(DbTransaction transaction, CancellationToken ct) =>
+        ScalarAsync(transaction, $"UPDATE mesh_state SET latest_revision = latest_revision WHERE id = {MeshState.SingletonId} RETURNING latest_revision", ct);
+
+    private Task<long> SetLatestRevisionAsync(DbTransaction transaction, long latest, CancellationToken ct) =>
+        ScalarAsync(transaction, $"UPDATE mesh_state SET latest_revision = {latest.ToString(System.Globalization.CultureInfo.InvariantCulture)} WHERE id = {MeshState.SingletonId} RETURNING latest_revision", ct);
+
+    private async Task<long> ScalarAsync(DbTransaction transaction, string sql, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"UPDATE mesh_state SET latest_revision = latest_revision + 1 WHERE id = {MeshState.SingletonId} RETURNING latest_revision";
+        command.CommandText = sql;
         var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException("mesh_state has no row: the store's migrations were not applied");
         return Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
 using Mesh.Store.Entities;
 
@@ -41,4 +42,23 @@ public sealed record WriteResult
     public IReadOnlyList<ValidationError> Errors { get; init; } = [];
 
     public bool Succeeded => Status is WriteStatus.Created or WriteStatus.Updated or WriteStatus.Deleted or WriteStatus.Unchanged;
+}
+
+/// <summary>One change of a batch: a document to create or replace, or (with no document) to delete.</summary>
+/// <param name="Kind">The document's kind.</param>
+/// <param name="Target">The service, or <c>mesh</c> for the access policy.</param>
+/// <param name="Document">The validated document; null deletes it.</param>
+/// <param name="ExpectedVersion">The version the writer saw (0: none); null writes whatever the version.</param>
+public sealed record ConfigChange(ConfigKind Kind, string Target, ConfigDocument? Document, long? ExpectedVersion);
+
+/// <summary>The outcome of a batch: every change's result, or the one refusal that left everything as it was.</summary>
+public sealed record BatchWriteResult
+{
+    /// <summary>One result per change, in order; after a refusal only the refusal.</summary>
+    public required IReadOnlyList<WriteResult> Results { get; init; }
+
+    /// <summary>The index of the change that was refused; nothing of the batch was written then.</summary>
+    public int? RefusedAt { get; init; }
+
+    public bool Succeeded => RefusedAt is null;
 }

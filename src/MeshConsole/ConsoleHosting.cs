@@ -3,6 +3,7 @@ using MeshConsole.Access;
 using MeshConsole.Accounts;
 using MeshConsole.Audit;
 using MeshConsole.Components;
+using MeshConsole.ConfigAsCode;
 using MeshConsole.ControlPlane;
 using MeshConsole.Data;
 using MeshConsole.Experiments;
@@ -73,6 +74,7 @@ public static class ConsoleHosting
         app.MapAccessEndpoints();
         app.MapRevisionEndpoints();
         app.MapExportEndpoints();
+        app.MapApplyEndpoints();
         app.MapControlPlane();
         app.MapIdentityEndpoints();
         app.MapTelemetry();

@@ -283,6 +283,68 @@ public abstract class ConfigStoreSuite(string provider) : IAsyncLifetime
         Assert.Equal(3, Assert.Single(byActor.Items).Number);
     }
 
+    [Fact]
+    public async Task WriteAllAsync_ServiceAndItsPolicy_ConsecutiveRevisionsOneNotice()
+    {
+        await PutServiceAsync("payments", "team", 0);
+        var feed = new ConfigChangeFeed();
+        var notices = new List<long>();
+        feed.Committed += notices.Add;
+
+        await using var db = _database.CreateContext();
+        var batch = await new ConfigStore(db, _documents, _time, feed).WriteAllAsync(
+            [
+                new ConfigChange(ConfigKind.Service, "orders", Valid(ConfigKind.Service, new ServiceSpec { Owner = "team" }), 0),
+                new ConfigChange(ConfigKind.Service, "payments", Valid(ConfigKind.Service, new ServiceSpec { Owner = "team" }), 1),
+                new ConfigChange(ConfigKind.Routes, "orders", Routes(90, 10), 0),
+            ],
+            "token:ci", "apply");
+
+        Assert.True(batch.Succeeded);
+        Assert.Equal([WriteStatus.Created, WriteStatus.Unchanged, WriteStatus.Created], batch.Results.Select(r => r.Status));
+        Assert.Equal([2L, 3L], batch.Results.Where(r => r.Revision is not null).Select(r => r.Revision!.Number));
+        Assert.All(batch.Results.Where(r => r.Revision is not null), r => Assert.Equal("token:ci", r.Revision!.Actor));
+        Assert.Equal([3L], notices);
+        await AssertNothingWrittenAsync(expectedLatest: 3);
+    }
+
+    [Fact]
+    public async Task WriteAllAsync_OneChangeRefused_NothingOfTheBatchWritten()
+    {
+        await PutServiceAsync("orders", "team", 0);
+
+        var batch = await UseStoreAsync(s => s.WriteAllAsync(
+            [
+                new ConfigChange(ConfigKind.Service, "orders", Valid(ConfigKind.Service, new ServiceSpec { Owner = "other team" }), 1),
+                new ConfigChange(ConfigKind.Routes, "orders", Routes(90, 10), 0),
+                new ConfigChange(ConfigKind.Routes, "ghost", Routes(90, 10), 0),
+            ],
+            "token:ci", "apply"));
+
+        Assert.False(batch.Succeeded);
+        Assert.Equal(2, batch.RefusedAt);
+        Assert.Equal(WriteStatus.NotFound, Assert.Single(batch.Results).Status);
+        var service = await UseStoreAsync(s => s.GetAsync(ConfigKind.Service, "orders"));
+        Assert.Equal("team", ConfigDocuments.Deserialize<ServiceSpec>(service!.Spec).Owner);
+        Assert.Null(await UseStoreAsync(s => s.GetAsync(ConfigKind.Routes, "orders")));
+        await AssertNothingWrittenAsync(expectedLatest: 1);
+    }
+
+    [Fact]
+    public async Task WriteAllAsync_PoliciesDeletedBeforeTheirService_AllGone()
+    {
+        await PutServiceAsync("orders", "team", 0);
+        await PutAsync(Routes(90, 10), "orders", 0);
+
+        var batch = await UseStoreAsync(s => s.WriteAllAsync(
+            [new ConfigChange(ConfigKind.Routes, "orders", null, 1), new ConfigChange(ConfigKind.Service, "orders", null, 1)],
+            "alice", "retire orders"));
+
+        Assert.True(batch.Succeeded);
+        Assert.Empty(await UseStoreAsync(s => s.ListAsync()));
+        await AssertNothingWrittenAsync(expectedLatest: 4);
+    }
+
     private async Task<T> UseStoreAsync<T>(Func<ConfigStore, Task<T>> action)
     {
         await using var db = _database.CreateContext();

@@ -19,8 +19,14 @@ public static class RevisionDiff
     public static IReadOnlyList<DiffLine> Lines(ConfigRevision revision)
     {
         ArgumentNullException.ThrowIfNull(revision);
-        var before = revision.Before is null ? "" : ConfigDocuments.Pretty(revision.Kind, revision.Before);
-        var after = revision.After is null ? "" : ConfigDocuments.Pretty(revision.Kind, revision.After);
+        return Lines(
+            revision.Before is null ? "" : ConfigDocuments.Pretty(revision.Kind, revision.Before),
+            revision.After is null ? "" : ConfigDocuments.Pretty(revision.Kind, revision.After));
+    }
+
+    /// <summary>Line diff of two texts (indented canonical JSON; empty for no document).</summary>
+    public static IReadOnlyList<DiffLine> Lines(string before, string after)
+    {
         var model = InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false);
         return model.Lines
             .Where(line => !(line.Type == ChangeType.Unchanged && line.Text.Length == 0 && line.Position is null))

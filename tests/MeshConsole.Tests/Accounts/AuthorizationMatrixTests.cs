@@ -88,6 +88,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET /api/revisions/{number:long}"] = MeshPolicies.Viewer,
         ["GET /api/revisions/{number:long}/export"] = MeshPolicies.Viewer,
         ["GET /api/config/export"] = MeshPolicies.Viewer,
+        ["POST /api/config/apply"] = MeshPolicies.Viewer,
         ["GET /api/experiments/"] = MeshPolicies.Viewer,
         ["GET /api/experiments/{id:long}"] = MeshPolicies.Viewer,
         ["GET /api/tokens/"] = MeshPolicies.Viewer,
