@@ -74,6 +74,23 @@ public sealed class ApplyTests(ConsoleFixture mesh) : IClassFixture<ConsoleFixtu
     }
 
     [Fact]
+    public async Task Apply_PruneDryRun_ListsEveryUnmentionedDocumentAsDeleted()
+    {
+        using var ctl = mesh.Ctl();
+        await mesh.Api.PutAsync("api/services/legacy", """{"owner":"old","version":0}""");
+        var before = await mesh.LatestRevisionAsync();
+        var file = ctl.WriteFile("only.yaml", "services:\n  keeper:\n    service:\n      owner: k\n");
+
+        var result = await ctl.RunAsync("apply", "-f", file, "--prune", "--dry-run");
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("service/keeper: would be created", result.Out, StringComparison.Ordinal);
+        Assert.Contains("service/legacy: would be deleted", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^    -\s+""owner"": ""old""", result.Out);
+        Assert.Equal(before, await mesh.LatestRevisionAsync());
+    }
+
+    [Fact]
     public async Task Apply_ExplicitNull_DeletesThatDocument()
     {
         using var ctl = mesh.Ctl();

@@ -68,7 +68,7 @@ public static class ApplyCommand
             if (revision is { } r)
                 written.Add(r);
             var name = kind == GetCommand.Access ? GetCommand.Access : $"{kind}/{target}";
-            var where = action == "unchanged" ? "" : revision is { } n ? $" (revision {n})" : dryRun ? " (dry run)" : "";
+            var where = revision is { } n ? $" (revision {n})" : "";
             var verb = action switch
             {
                 "create" or "created" => colour.Added(dryRun ? "would be created" : "created"),
