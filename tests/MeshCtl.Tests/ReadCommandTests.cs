@@ -79,6 +79,20 @@ public sealed class ReadCommandTests(ConsoleFixture mesh) : IClassFixture<Consol
     }
 
     [Fact]
+    public async Task GetFaults_NoneAnywhere_TableSaysSo()
+    {
+        using var ctl = mesh.Ctl();
+
+        var table = await ctl.RunAsync("get", "faults", "-o", "table");
+        var yaml = await ctl.RunAsync("get", "faults");
+
+        Assert.Equal(0, table.Exit);
+        Assert.Equal("No service has a faults document.\n", table.Out);
+        Assert.Equal(0, yaml.Exit);
+        Assert.Contains("services: {}", yaml.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetAccess_NoPolicy_NotFoundExit6AndTableShowsTheDefault()
     {
         using var ctl = mesh.Ctl();

@@ -127,7 +127,10 @@ public static class GetCommand
 
         if (service is not null && table.Count == 0)
             throw new MeshCtlException(ExitCodes.NotFound, $"service {service} has no {kind} policy");
-        table.Write(writer);
+        if (table.Count == 0)
+            await writer.WriteLineAsync(kind == Config ? "The mesh has no documents yet." : $"No service has a {DocumentKey(kind)} document.").ConfigureAwait(false);
+        else
+            table.Write(writer);
     }
 
     private static string Text(JsonNode? node) => node?.GetValue<string>() ?? "";
