@@ -33,6 +33,13 @@ public sealed class CommandFactory(Shell shell, GlobalOptions globals)
                 await shell.Error.WriteLineAsync("interrupted").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+            catch (Exception ex) when (ex is InvalidOperationException or InvalidCastException or FormatException
+                                           or NullReferenceException or System.Text.Json.JsonException)
+            {
+                // An answer of another shape than this meshctl knows (an older or newer console): say so, without a stack trace.
+                await shell.Error.WriteLineAsync($"error: the console's answer was not what this meshctl expects: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
         });
         return command;
     }

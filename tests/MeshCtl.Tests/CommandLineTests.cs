@@ -204,6 +204,32 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(400, 3)]
+    [InlineData(422, 3)]
+    [InlineData(401, 5)]
+    [InlineData(403, 5)]
+    [InlineData(404, 6)]
+    [InlineData(409, 4)]
+    [InlineData(413, 1)]
+    [InlineData(500, 1)]
+    [InlineData(503, 1)]
+    public void ExitCodes_ForStatus_AsDocumented(int status, int exit)
+    {
+        Assert.Equal(exit, ExitCodes.ForStatus(status));
+    }
+
+    [Fact]
+    public async Task GlobalFlagsBeforeTheCommand_TakenAsWell()
+    {
+        using var bare = new Ctl();
+
+        var result = await bare.RunAsync("--server", "http://127.0.0.1:2", "--token", "mat_x", "sidecars");
+
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("http://127.0.0.1:2/", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void YamlRead_CoreSchemaTypes()
     {
