@@ -41,6 +41,28 @@ public sealed class LoginTests(ConsoleFixture mesh) : IClassFixture<ConsoleFixtu
     }
 
     [Fact]
+    public async Task Login_OverAFileOthersCouldRead_LeavesItOwnerOnly()
+    {
+        using var ctl = new Ctl();
+        Directory.CreateDirectory(Path.GetDirectoryName(ctl.LoginPath)!);
+        await File.WriteAllTextAsync(ctl.LoginPath, "{}");
+        await File.WriteAllTextAsync(ctl.LoginPath + ".tmp", "left over");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(ctl.LoginPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            File.SetUnixFileMode(ctl.LoginPath + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        }
+
+        var result = await ctl.RunAsync("login", "--server", mesh.Server, "--token", TestAccounts.ApiToken);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.False(File.Exists(ctl.LoginPath + ".tmp"));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ctl.LoginPath));
+        Assert.Contains(TestAccounts.ApiToken, await File.ReadAllTextAsync(ctl.LoginPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Login_RefusedToken_Exit5AndSavesNothing()
     {
         using var ctl = new Ctl();

@@ -88,6 +88,8 @@ public sealed class LoginFile(string path)
         // Written beside the file and renamed over it: a reader never sees half a file, and the token
         // is never readable by others, not even for a moment (the mode is set at creation).
         var temporary = Path + ".tmp";
+        // A leftover from an interrupted login keeps its old mode when opened: start from no file.
+        File.Delete(temporary);
         var options = new FileStreamOptions
         {
             Mode = FileMode.Create,
