@@ -180,6 +180,8 @@ public sealed class LiveMesh : IAsyncLifetime
         for (var i = _parts.Count - 1; i >= 0; i--)
             await _parts[i].DisposeAsync();
         await Console.DisposeAsync();
+        foreach (var sidecar in new[] { Frontend, OrdersV1, OrdersV2 }.Where(s => s is not null))
+            Directory.Delete(sidecar.StateDirectory, recursive: true);
     }
 
     private async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, string version, bool otlp)
