@@ -18,6 +18,9 @@ public sealed class ConfigChangeFeed
     /// <summary>Payload of a registry change.</summary>
     public const string RegistryPayload = "registry";
 
+    /// <summary>Payload of a sidecar's Ack or Nack: views of the fleet redraw; nothing is recompiled.</summary>
+    public const string SyncPayload = "sync";
+
     /// <summary>Payload of a change to workload identity: a CA rotated or retired, an instance revoked or readmitted.</summary>
     public const string IdentityPayload = "identity";
 
@@ -27,11 +30,16 @@ public sealed class ConfigChangeFeed
 
     public event Action? RegistryChanged;
 
+    /// <summary>A sidecar connected to another replica acknowledged or refused a snapshot.</summary>
+    public event Action? SyncChanged;
+
     public void Publish(long revision) => Committed?.Invoke(revision);
 
     public void PublishRegistryChange() => RegistryChanged?.Invoke();
 
     public void PublishIdentityChange() => IdentityChanged?.Invoke();
+
+    public void PublishSyncChange() => SyncChanged?.Invoke();
 
     /// <summary>Sends <paramref name="payload"/> to the other replicas when the store is Postgres; delivered at commit.</summary>
     internal static async Task NotifyReplicasAsync(MeshDbContext db, string payload, CancellationToken ct)

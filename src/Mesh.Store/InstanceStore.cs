@@ -33,6 +33,24 @@ public sealed class InstanceStore(MeshDbContext db)
         db.SidecarInstances.Where(i => i.InstanceId == instanceId && i.Connected)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeen, at), ct);
 
+    /// <summary>
+    /// Records an Ack (<paramref name="refusedRevision"/> null) or a Nack, so every replica shows the sidecar's sync
+    /// state. An older answer arriving late never overwrites a newer one.
+    /// </summary>
+    public async Task RecordSyncAsync(
+        string instanceId, long? appliedRevision, long? refusedRevision, string? refusedError, CancellationToken ct = default)
+    {
+        var newest = refusedRevision ?? appliedRevision ?? 0;
+        await db.SidecarInstances
+            .Where(i => i.InstanceId == instanceId && (i.AppliedRevision == null || i.AppliedRevision <= newest)
+                        && (i.RefusedRevision == null || i.RefusedRevision <= newest))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.AppliedRevision, appliedRevision)
+                .SetProperty(i => i.RefusedRevision, refusedRevision)
+                .SetProperty(i => i.RefusedError, refusedError), ct).ConfigureAwait(false);
+        await ConfigChangeFeed.NotifyReplicasAsync(db, ConfigChangeFeed.SyncPayload, ct).ConfigureAwait(false);
+    }
+
     public async Task DeleteAsync(string instanceId, CancellationToken ct = default)
     {
         await db.SidecarInstances.Where(i => i.InstanceId == instanceId).ExecuteDeleteAsync(ct).ConfigureAwait(false);

@@ -51,6 +51,8 @@ internal sealed partial class PostgresChangeListener(
     {
         if (payload == ConfigChangeFeed.RegistryPayload)
             feed.PublishRegistryChange();
+        else if (payload == ConfigChangeFeed.SyncPayload)
+            feed.PublishSyncChange();
         else if (payload == ConfigChangeFeed.IdentityPayload)
             feed.PublishIdentityChange();
         else if (payload.StartsWith(ConfigChangeFeed.ConfigPrefix, StringComparison.Ordinal)

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Mesh.Store;
 using Mesh.Testing;
 using MeshSidecar;
@@ -53,6 +55,30 @@ public sealed class ReplicaFanOutTests : IAsyncLifetime
         var revision = await api.PutAsync("api/services/orders/resilience", """{"timeoutMs":2000,"version":0}""");
         var config = await MeshFixture.WaitForAsync(orders, c => MeshFixture.Revision(c) >= revision);
         Assert.Contains("timeoutMs", config.GetRawText(), StringComparison.Ordinal);
+
+        // Each replica shows the whole fleet: its own sidecar from its session, the other's from the store.
+        foreach (var replica in new[] { _replicaA, _replicaB })
+        {
+            using var view = replica.CreateHttpClient();
+            var fleet = await WaitForFleetAsync(view, revision);
+            Assert.Equal(["frontend", "orders"], fleet.Select(s => s.GetProperty("service").GetString()));
+        }
+    }
+
+    /// <summary>Reads <c>/api/sidecars</c> until every sidecar there is synced at <paramref name="revision"/> or later (bounded).</summary>
+    private static async Task<List<JsonElement>> WaitForFleetAsync(HttpClient api, long revision)
+    {
+        List<JsonElement> fleet = [];
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            fleet = [.. (await api.GetFromJsonAsync<JsonElement>("api/sidecars")).EnumerateArray()];
+            if (fleet.Count == 2 && fleet.TrueForAll(s => s.GetProperty("state").GetString() == "synced" && s.GetProperty("appliedRevision").GetInt64() >= revision))
+                return fleet;
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"the fleet never showed both sidecars synced at revision {revision}: {string.Join(", ", fleet)}");
+        return fleet;
     }
 
     private async Task<SidecarOptions> StartSidecarAsync(string service, int appPort, KestrelConsole replica)

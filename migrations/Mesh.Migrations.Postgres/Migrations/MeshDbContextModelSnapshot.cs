@@ -638,6 +638,10 @@ namespace Mesh.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("address");
 
+                    b.Property<long?>("AppliedRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("applied_revision");
+
                     b.Property<string>("Build")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -664,6 +668,15 @@ namespace Mesh.Migrations.Postgres.Migrations
                     b.Property<int>("Port")
                         .HasColumnType("integer")
                         .HasColumnName("port");
+
+                    b.Property<string>("RefusedError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("refused_error");
+
+                    b.Property<long?>("RefusedRevision")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refused_revision");
 
                     b.Property<string>("Service")
                         .IsRequired()

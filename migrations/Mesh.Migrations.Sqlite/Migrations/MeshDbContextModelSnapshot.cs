@@ -627,6 +627,10 @@ namespace Mesh.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("address");
 
+                    b.Property<long?>("AppliedRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("applied_revision");
+
                     b.Property<string>("Build")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -653,6 +657,15 @@ namespace Mesh.Migrations.Sqlite.Migrations
                     b.Property<int>("Port")
                         .HasColumnType("INTEGER")
                         .HasColumnName("port");
+
+                    b.Property<string>("RefusedError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refused_error");
+
+                    b.Property<long?>("RefusedRevision")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refused_revision");
 
                     b.Property<string>("Service")
                         .IsRequired()

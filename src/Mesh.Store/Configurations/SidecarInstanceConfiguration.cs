@@ -14,6 +14,7 @@ internal sealed class SidecarInstanceConfiguration : IEntityTypeConfiguration<Si
         builder.Property(i => i.Service).HasMaxLength(63);
         builder.Property(i => i.Address).HasMaxLength(255);
         builder.Property(i => i.Build).HasMaxLength(100);
+        builder.Property(i => i.RefusedError).HasMaxLength(2000);
         builder.HasIndex(i => i.Service);
     }
 }

@@ -32,10 +32,10 @@ internal static class ControlPlaneExtensions
         app.MapGrpcService<ControlPlaneService>().AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
-        app.MapGet("/api/sidecars", (SidecarRegistry registry, SnapshotPublisher publisher) =>
-                Results.Ok(registry.Statuses(publisher.Current ?? MeshSnapshot.Empty)))
+        app.MapGet("/api/sidecars", async (SidecarRegistry registry, SnapshotPublisher publisher, CancellationToken ct) =>
+                Results.Ok(await registry.StatusesAsync(publisher.Current ?? MeshSnapshot.Empty, ct)))
             .WithTags("Sidecars")
-            .WithSummary("Every known sidecar with its health and sync state against the latest snapshot.")
+            .WithSummary("Every sidecar of the mesh, on whichever console replica it streams to, with its health and sync state against the latest snapshot.")
             .Produces<IReadOnlyList<SidecarStatus>>();
         return app;
     }

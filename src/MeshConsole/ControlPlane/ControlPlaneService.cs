@@ -73,12 +73,14 @@ internal sealed partial class ControlPlaneService(
                     registry.ReportStatusChange();
                 else
                     registry.ReportReady();
+                await registry.RecordAnswersAsync(session).ConfigureAwait(false);
                 break;
             case SidecarMessage.KindOneofCase.Nack:
                 if (!session.Refuse(message.Nack.Nonce, message.Nack.Error, now))
                     throw Invalid($"nack.nonce: \"{message.Nack.Nonce}\" was not sent on this stream");
                 LogNacked(logger, session.InstanceId, message.Nack.Revision, message.Nack.Error);
                 registry.ReportStatusChange();
+                await registry.RecordAnswersAsync(session).ConfigureAwait(false);
                 break;
             case SidecarMessage.KindOneofCase.Heartbeat:
                 await registry.HeardAsync(session).ConfigureAwait(false);

@@ -53,6 +53,7 @@ internal sealed partial class SidecarRegistry(
             ConnectedAt = session.ConnectedAt,
             LastSeen = session.ConnectedAt,
             Connected = true,
+            AppliedRevision = SidecarSession.ServedFromDisk(hello),
         })).ConfigureAwait(false);
         return session;
     }
@@ -153,6 +154,13 @@ internal sealed partial class SidecarRegistry(
         await UseStoreAsync(s => s.TouchAsync(session.InstanceId, now)).ConfigureAwait(false);
     }
 
+    /// <summary>Keeps the sidecar's last Ack or Nack in the store, where the other replicas read the fleet's sync state.</summary>
+    public async Task RecordAnswersAsync(SidecarSession session)
+    {
+        var (applied, refusedRevision, refusedError) = session.Answers;
+        await UseStoreAsync(s => s.RecordSyncAsync(session.InstanceId, applied, refusedRevision, refusedError)).ConfigureAwait(false);
+    }
+
     private static InstanceEndpoint Endpoint(Hello hello, bool healthy) => new(
         hello.Service, hello.InstanceId, hello.Address, (int)hello.InboundPort, new Dictionary<string, string>(hello.Labels), healthy);
 
@@ -164,13 +172,37 @@ internal sealed partial class SidecarRegistry(
         return hello;
     }
 
-    public IReadOnlyList<SidecarStatus> Statuses(MeshSnapshot latest)
+    /// <summary>
+    /// Every sidecar of the mesh: those streaming to this replica from their live sessions, those streaming to
+    /// another replica from the store (their last Ack or Nack, heartbeats a few times per grace). A sidecar
+    /// elsewhere is synced once it applied the latest revision: its replica compiles the same revision,
+    /// though its endpoint health, and so its hash, may differ for a moment.
+    /// </summary>
+    public async Task<IReadOnlyList<SidecarStatus>> StatusesAsync(MeshSnapshot latest, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        return _sessions.Values
-            .Select(s => s.Status(latest, now, options.Value.HeartbeatGrace))
-            .OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.InstanceId, StringComparer.Ordinal)
-            .ToList();
+        var grace = options.Value.HeartbeatGrace;
+        var statuses = _sessions.Values.Where(s => s.DisconnectedAt is null)
+            .ToDictionary(s => s.InstanceId, s => s.Status(latest, now, grace), StringComparer.Ordinal);
+        foreach (var row in await UseStoreAsync(s => s.ListAsync(ct)).ConfigureAwait(false) ?? [])
+        {
+            if (statuses.ContainsKey(row.InstanceId) || !row.Connected)
+                continue;
+            var state = row.RefusedRevision is { } refused && refused >= latest.Revision ? SyncState.Nacked
+                : row.AppliedRevision >= latest.Revision ? SyncState.Synced
+                : SyncState.Stale;
+            var hello = ToHello(row);
+            statuses[row.InstanceId] = new SidecarStatus(
+                row.InstanceId, row.Service, row.Address, row.Port, new Dictionary<string, string>(hello.Labels), row.Build,
+                now - row.LastSeen <= grace, row.ConnectedAt, row.LastSeen,
+                row.AppliedRevision ?? 0, latest.Revision, state, row.RefusedError);
+        }
+
+        // A stream that ended here shows as disconnected, unless the sidecar streams to another replica now.
+        foreach (var session in _sessions.Values.Where(s => s.DisconnectedAt is not null))
+            statuses.TryAdd(session.InstanceId, session.Status(latest, now, grace));
+
+        return [.. statuses.Values.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.InstanceId, StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
     private MeshSnapshot? _applied;
     private string? _answeredNonce;
     private string? _lastPushedNonce;
-    private (string Hash, string Error)? _refused;
+    private (string Hash, long Revision, string Error)? _refused;
     private DateTimeOffset _lastSeen = connectedAt;
     private DateTimeOffset? _disconnectedAt;
 
@@ -122,7 +122,7 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         get
         {
             lock (_gate)
-                return _applied is not null || Hello.AppliedRevision > 0 || Hello.AppliedHash.Length > 0;
+                return _applied is not null || ServedFromDisk(Hello) is not null;
         }
     }
 
@@ -151,7 +151,7 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
             if (!_sent.Remove(nonce, out var snapshot))
                 return nonce == _answeredNonce;
             _answeredNonce = nonce;
-            _refused = (snapshot.Hash, error);
+            _refused = (snapshot.Hash, snapshot.Revision, error);
             return true;
         }
     }
@@ -173,6 +173,20 @@ internal sealed class SidecarSession(Hello hello, DateTimeOffset connectedAt) : 
         _certificates.Writer.TryComplete();
         _ended.Cancel();
     }
+
+    /// <summary>What the sidecar last answered, as the store keeps it for the other replicas.</summary>
+    public (long? Applied, long? RefusedRevision, string? RefusedError) Answers
+    {
+        get
+        {
+            lock (_gate)
+                return (_applied?.Revision ?? ServedFromDisk(Hello), _refused?.Revision, _refused?.Error);
+        }
+    }
+
+    /// <summary>The revision a sidecar said in its Hello it serves from disk; null when it serves none.</summary>
+    public static long? ServedFromDisk(Hello hello) =>
+        hello.AppliedRevision > 0 || hello.AppliedHash.Length > 0 ? hello.AppliedRevision : null;
 
     public SidecarStatus Status(MeshSnapshot latest, DateTimeOffset now, TimeSpan grace)
     {

@@ -36,6 +36,8 @@ internal sealed partial class SnapshotPublisher : BackgroundService
         _changes.Committed += OnCommitted;
         _changes.RegistryChanged += Trigger;
         _changes.IdentityChanged += Trigger;
+        _changes.SyncChanged += _registry.ReportStatusChange;
+        _changes.RegistryChanged += _registry.ReportStatusChange;
         _registry.Changed += Trigger;
     }
 
@@ -56,6 +58,8 @@ internal sealed partial class SnapshotPublisher : BackgroundService
         _changes.Committed -= OnCommitted;
         _changes.RegistryChanged -= Trigger;
         _changes.IdentityChanged -= Trigger;
+        _changes.SyncChanged -= _registry.ReportStatusChange;
+        _changes.RegistryChanged -= _registry.ReportStatusChange;
         _registry.Changed -= Trigger;
         base.Dispose();
     }
