@@ -13,16 +13,42 @@ public sealed class Colour(bool enabled)
 
     public string Dim(string text) => Paint("\e[2m", text);
 
-    /// <summary>Writes a diff whose lines start with '+', '-' or ' ', indented, added lines green and removed red.</summary>
+    /// <summary>Unchanged lines kept around each change; longer unchanged runs fold into one line, as in the console.</summary>
+    public const int Context = 3;
+
+    /// <summary>
+    /// Writes a diff whose lines start with '+', '-' or ' ', indented, added lines green and removed red, unchanged
+    /// lines more than <see cref="Context"/> away from a change folded into one dim line.
+    /// </summary>
     public void WriteDiff(TextWriter writer, string? diff, string indent = "    ")
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (string.IsNullOrEmpty(diff))
             return;
-        foreach (var line in diff.TrimEnd('\n').Split('\n'))
+        var lines = diff.TrimEnd('\n').Split('\n');
+        var near = new bool[lines.Length];
+        for (var i = 0; i < lines.Length; i++)
         {
-            var painted = line.StartsWith('+') ? Added(line) : line.StartsWith('-') ? Removed(line) : line;
-            writer.WriteLine(indent + painted);
+            if (lines[i].StartsWith('+') || lines[i].StartsWith('-'))
+            {
+                for (var j = Math.Max(0, i - Context); j <= Math.Min(lines.Length - 1, i + Context); j++)
+                    near[j] = true;
+            }
+        }
+
+        for (var i = 0; i < lines.Length;)
+        {
+            if (near[i])
+            {
+                var line = lines[i++];
+                writer.WriteLine(indent + (line.StartsWith('+') ? Added(line) : line.StartsWith('-') ? Removed(line) : line));
+                continue;
+            }
+
+            var start = i;
+            while (i < lines.Length && !near[i])
+                i++;
+            writer.WriteLine(indent + Dim($"  … {i - start} unchanged line{(i - start == 1 ? "" : "s")}"));
         }
     }
 
