@@ -18,6 +18,8 @@ public sealed class MeshDbContext(DbContextOptions<MeshDbContext> options) : DbC
 
     public DbSet<TopologyRollup> TopologyRollups => Set<TopologyRollup>();
 
+    public DbSet<TelemetryShare> TelemetryShares => Set<TelemetryShare>();
+
     public DbSet<Rollout> Rollouts => Set<Rollout>();
 
     public DbSet<JoinToken> JoinTokens => Set<JoinToken>();

@@ -31,6 +31,7 @@ public static class StoreServiceCollectionExtensions
         services.AddScoped<ConfigStore>();
         services.AddScoped<InstanceStore>();
         services.AddScoped<RollupStore>();
+        services.AddScoped<TelemetryShareStore>();
         services.AddScoped<RolloutStore>();
         services.AddScoped<JoinTokenStore>();
         services.AddScoped<IdentityStore>();

@@ -693,6 +693,39 @@ namespace Mesh.Migrations.Postgres.Migrations
                     b.ToTable("sidecar_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.TelemetryShare", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Replica")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("replica");
+
+                    b.HasKey("Id")
+                        .HasName("pk_telemetry_shares");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_telemetry_shares_at");
+
+                    b.ToTable("telemetry_shares", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.TopologyRollup", b =>
                 {
                     b.Property<long>("Id")

@@ -682,6 +682,37 @@ namespace Mesh.Migrations.Sqlite.Migrations
                     b.ToTable("sidecar_instances", (string)null);
                 });
 
+            modelBuilder.Entity("Mesh.Store.Entities.TelemetryShare", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Replica")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replica");
+
+                    b.HasKey("Id")
+                        .HasName("pk_telemetry_shares");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_telemetry_shares_at");
+
+                    b.ToTable("telemetry_shares", (string)null);
+                });
+
             modelBuilder.Entity("Mesh.Store.Entities.TopologyRollup", b =>
                 {
                     b.Property<long>("Id")

@@ -8,10 +8,10 @@ namespace MeshConsole.Telemetry;
 
 /// <summary>
 /// Once a minute, writes the minute before last (late exports have had a minute to arrive) as this
-/// replica's rollups, and drops rollups past the retention, so the topology can be replayed.
+/// replica's rollups (the calls it received itself, <see cref="ReplicaCalls"/>), and drops rollups past the retention, so the topology can be replayed.
 /// </summary>
 internal sealed partial class RollupWriter(
-    TopologyAggregator aggregator, IServiceScopeFactory scopes, TimeProvider time, IOptions<TopologyOptions> options, ILogger<RollupWriter> logger)
+    ReplicaCalls own, IServiceScopeFactory scopes, TimeProvider time, IOptions<TopologyOptions> options, ILogger<RollupWriter> logger)
     : BackgroundService
 {
     /// <summary>This console process, as its rollup rows name it.</summary>
@@ -40,7 +40,7 @@ internal sealed partial class RollupWriter(
     /// <summary>Writes one minute's rollups and applies the retention.</summary>
     public async Task WriteAsync(DateTimeOffset minute, CancellationToken ct)
     {
-        var rows = aggregator.Minute(minute).Select(edge => new TopologyRollup
+        var rows = own.Aggregator.Minute(minute).Select(edge => new TopologyRollup
         {
             Minute = minute.ToUnixTimeSeconds(),
             Replica = Replica,

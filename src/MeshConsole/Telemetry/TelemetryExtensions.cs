@@ -31,20 +31,21 @@ internal static class TelemetryExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.RedErrorPercent >= o.AmberErrorPercent, "Mesh:Topology:RedErrorPercent must not be below Mesh:Topology:AmberErrorPercent.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(services =>
-        {
-            var topology = services.GetRequiredService<IOptions<TopologyOptions>>().Value;
-            return new TopologyAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
-            {
-                MaxEdges = topology.MaxEdges,
-                Health = new HealthThresholds(topology.AmberErrorPercent, topology.RedErrorPercent),
-            });
-        });
+        builder.Services.AddSingleton(NewTopologyAggregator);
+        builder.Services.AddSingleton(services => new ReplicaCalls(SharesTelemetry(services)
+            ? NewTopologyAggregator(services)
+            : services.GetRequiredService<TopologyAggregator>()));
         builder.Services.AddSingleton(services => new SubsetAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
         {
             MaxEdges = services.GetRequiredService<IOptions<TopologyOptions>>().Value.MaxSubsets,
         }));
         builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(services => new TelemetrySharing(
+            services.GetRequiredService<TopologyAggregator>(), services.GetRequiredService<SubsetAggregator>(),
+            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<TimeProvider>(),
+            SharesTelemetry(services),
+            services.GetRequiredService<ILogger<TelemetrySharing>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<TelemetrySharing>());
         builder.Services.AddSingleton<TelemetryIngest>();
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetryIngest>());
         // The process's start, not the first export's: a stream that began in between is counted whole.
@@ -55,6 +56,20 @@ internal static class TelemetryExtensions
         builder.Services.AddHostedService<RollupWriter>();
         builder.Services.AddSingleton<TopologyReader>();
         return builder;
+    }
+
+    /// <summary>Replicas share one Postgres; a console on SQLite is alone.</summary>
+    private static bool SharesTelemetry(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<Mesh.Store.StoreOptions>>().Value.IsPostgres;
+
+    private static TopologyAggregator NewTopologyAggregator(IServiceProvider services)
+    {
+        var topology = services.GetRequiredService<IOptions<TopologyOptions>>().Value;
+        return new TopologyAggregator(services.GetRequiredService<TimeProvider>(), new TopologyAggregatorOptions
+        {
+            MaxEdges = topology.MaxEdges,
+            Health = new HealthThresholds(topology.AmberErrorPercent, topology.RedErrorPercent),
+        });
     }
 
     public static WebApplication MapTelemetry(this WebApplication app)

@@ -27,10 +27,12 @@ internal sealed record IngestBatch(IReadOnlyList<MetricCall> Metrics, IReadOnlyL
 /// a server span with a parent never counts (its caller's span or metric does).</item>
 /// </list>
 /// Every span seen on an edge, counted or not, joins the edge's recent spans. A call counted that names
-/// the subset its route rule picked counts for that subset too.
+/// the subset its route rule picked counts for that subset too. Counted calls are offered to the other
+/// console replicas (<see cref="TelemetrySharing"/>).
 /// </summary>
 internal sealed class TelemetryIngest(
-    TopologyAggregator aggregator, SubsetAggregator subsets, RecentSpans recent, TimeProvider time, Microsoft.Extensions.Options.IOptions<OtlpOptions> options) : BackgroundService
+    TopologyAggregator aggregator, ReplicaCalls own, SubsetAggregator subsets, RecentSpans recent, TelemetrySharing sharing, TimeProvider time,
+    Microsoft.Extensions.Options.IOptions<OtlpOptions> options) : BackgroundService
 {
     /// <summary>How long a service counts as having a sidecar after its last request metric.</summary>
     public static readonly TimeSpan SidecarMemory = TimeSpan.FromMinutes(5);
@@ -76,7 +78,12 @@ internal sealed class TelemetryIngest(
 
     private void Record(Observation observation, string? subset)
     {
-        if (aggregator.Record(observation) && subset is not null)
+        if (!aggregator.Record(observation))
+            return;
+        if (!ReferenceEquals(own.Aggregator, aggregator))
+            own.Aggregator.Record(observation);
+        if (subset is not null)
             subsets.Record(subset, observation);
+        sharing.Offer(observation, subset);
     }
 }

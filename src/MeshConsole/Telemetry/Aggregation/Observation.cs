@@ -116,6 +116,25 @@ public sealed class Observation
         return new(key, at, count, errors, denied, [.. latencies]);
     }
 
+    /// <summary>
+    /// Calls already summarised elsewhere (another console replica): counts with latency values and how many
+    /// calls took each, which add up to at most <paramref name="count"/>.
+    /// </summary>
+    public static Observation Summarised(EdgeKey key, DateTimeOffset at, long count, long errors, long denied, IReadOnlyList<LatencySample> latencies)
+    {
+        ArgumentNullException.ThrowIfNull(latencies);
+        var covered = 0L;
+        foreach (var sample in latencies)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(sample.Duration, TimeSpan.Zero, nameof(latencies));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sample.Count, nameof(latencies));
+            covered = checked(covered + sample.Count);
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(covered, count, nameof(latencies));
+        return new(key, at, count, errors, denied, [.. latencies]);
+    }
+
     /// <summary>The same calls under another key; the latencies are shared, as neither copy changes them.</summary>
     internal Observation WithKey(EdgeKey key) => new(key, Timestamp, Count, Errors, Denied, _latencies);
 
