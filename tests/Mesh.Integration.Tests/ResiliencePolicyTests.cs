@@ -106,12 +106,13 @@ public sealed class ResiliencePolicyTests(MeshFixture mesh) : IClassFixture<Mesh
     {
         var instances = await mesh.StartServiceAsync("slow", "version=v1", "version=v1");
         instances[0].App.Delay = TimeSpan.FromSeconds(3);
-        await PutAsync("slow", "resilience", """{"timeoutMs":300,"version":0}""");
+        // Timeouts of a second, not less: the fast instance must answer within them on a loaded CI machine too.
+        await PutAsync("slow", "resilience", """{"timeoutMs":1000,"version":0}""");
         using var client = MeshFixture.Client(mesh.Frontend);
 
         var whole = await Load.SendAsync(client, 10, 1, _ => Load.To("slow", "status"));
         await PutAsync("slow", "resilience",
-            """{"timeoutMs":2000,"retries":{"attempts":1,"perTryTimeoutMs":300,"retryOn":["gateway-error"],"budget":{"percent":100}},"version":1}""", create: false);
+            """{"timeoutMs":2900,"retries":{"attempts":1,"perTryTimeoutMs":1000,"retryOn":["gateway-error"],"budget":{"percent":100}},"version":1}""", create: false);
         var perTry = await Load.SendAsync(client, 10, 1, _ => Load.To("slow", "status"));
 
         // Round robin sends every other call to the slow instance: those time out whole, or are retried.
