@@ -10,6 +10,7 @@ COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Mesh.Contracts/Mesh.Contracts.csproj src/Mesh.Contracts/
 COPY src/Mesh.Policy/Mesh.Policy.csproj src/Mesh.Policy/
 COPY src/Mesh.Store/Mesh.Store.csproj src/Mesh.Store/
+COPY src/Mesh.Yaml/Mesh.Yaml.csproj src/Mesh.Yaml/
 COPY src/MeshConsole/MeshConsole.csproj src/MeshConsole/
 COPY migrations/Mesh.Migrations.Sqlite/Mesh.Migrations.Sqlite.csproj migrations/Mesh.Migrations.Sqlite/
 COPY migrations/Mesh.Migrations.Postgres/Mesh.Migrations.Postgres.csproj migrations/Mesh.Migrations.Postgres/
@@ -17,6 +18,7 @@ RUN dotnet restore src/MeshConsole/MeshConsole.csproj
 COPY src/Mesh.Contracts/ src/Mesh.Contracts/
 COPY src/Mesh.Policy/ src/Mesh.Policy/
 COPY src/Mesh.Store/ src/Mesh.Store/
+COPY src/Mesh.Yaml/ src/Mesh.Yaml/
 COPY src/MeshConsole/ src/MeshConsole/
 COPY migrations/ migrations/
 COPY wwwroot/ wwwroot/

@@ -34,16 +34,12 @@ public sealed class InstanceStore(MeshDbContext db)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeen, at), ct);
 
     /// <summary>
-    /// Records an Ack (<paramref name="refusedRevision"/> null) or a Nack on Postgres, so every replica shows the
-    /// sidecar's sync state. An older answer arriving late never overwrites a newer one.
+    /// Records an Ack (<paramref name="refusedRevision"/> null) or a Nack, so every replica shows the sidecar's
+    /// sync state. An older answer arriving late never overwrites a newer one.
     /// </summary>
     public async Task RecordSyncAsync(
         string instanceId, long? appliedRevision, long? refusedRevision, string? refusedError, CancellationToken ct = default)
     {
-        // Only other replicas read it, and replicas share Postgres: a console on SQLite holds every stream
-        // itself, and an UPDATE per Ack would queue on SQLite's one write lock behind a fan-out to thousands.
-        if (!db.Database.IsNpgsql())
-            return;
         var newest = refusedRevision ?? appliedRevision ?? 0;
         await db.SidecarInstances
             .Where(i => i.InstanceId == instanceId && (i.AppliedRevision == null || i.AppliedRevision <= newest)

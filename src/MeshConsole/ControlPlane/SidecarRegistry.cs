@@ -15,8 +15,8 @@ namespace MeshConsole.ControlPlane;
 /// a restarted console keeps handing out their endpoints until they reconnect.
 /// </summary>
 internal sealed partial class SidecarRegistry(
-    TimeProvider time, IOptions<ControlPlaneOptions> options, IServiceScopeFactory scopes, IHostApplicationLifetime lifetime,
-    ILogger<SidecarRegistry> logger)
+    TimeProvider time, IOptions<ControlPlaneOptions> options, IOptions<StoreOptions> store, IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime, ILogger<SidecarRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, SidecarSession> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _lastHealth = new(StringComparer.Ordinal);
@@ -154,9 +154,15 @@ internal sealed partial class SidecarRegistry(
         await UseStoreAsync(s => s.TouchAsync(session.InstanceId, now)).ConfigureAwait(false);
     }
 
-    /// <summary>Keeps the sidecar's last Ack or Nack in the store, where the other replicas read the fleet's sync state.</summary>
+    /// <summary>
+    /// Keeps the sidecar's last Ack or Nack in the store, where the other replicas read the fleet's sync state.
+    /// Replicas share Postgres; a console on SQLite holds every stream itself, and an UPDATE per Ack would queue
+    /// on SQLite's one write lock behind a fan-out to thousands.
+    /// </summary>
     public async Task RecordAnswersAsync(SidecarSession session)
     {
+        if (!store.Value.IsPostgres)
+            return;
         var (applied, refusedRevision, refusedError) = session.Answers;
         await UseStoreAsync(s => s.RecordSyncAsync(session.InstanceId, applied, refusedRevision, refusedError)).ConfigureAwait(false);
     }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using YamlDotNet.Serialization;
 
 namespace MeshCtl.Text;
 
@@ -16,9 +14,7 @@ namespace MeshCtl.Text;
 /// </summary>
 public static partial class YamlText
 {
-    private static readonly ISerializer _writer = new SerializerBuilder().WithQuotingNecessaryStrings().Build();
-
-    public static string Write(JsonNode? tree) => _writer.Serialize(Plain(tree));
+    public static string Write(JsonNode? tree) => Mesh.Yaml.YamlTree.Write(tree);
 
     /// <summary>Reads one YAML document; a syntax error names the source, line and column.</summary>
     public static JsonNode? Read(string text, string source)
@@ -103,28 +99,6 @@ public static partial class YamlText
             return JsonValue.Create(number);
         return JsonValue.Create(text);
     }
-
-    // YamlDotNet serializes plain .NET values; an ordered dictionary keeps the tree's key order.
-    private static object? Plain(JsonNode? node) => node switch
-    {
-        null => null,
-        JsonObject o => o.Aggregate(new OrderedDictionary<string, object?>(StringComparer.Ordinal), (map, p) =>
-        {
-            map.Add(p.Key, Plain(p.Value));
-            return map;
-        }),
-        JsonArray a => a.Select(Plain).ToList(),
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number when v.TryGetValue<long>(out var whole) => whole,
-            JsonValueKind.Number => decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
-            _ => null,
-        },
-        _ => throw new ArgumentException($"unexpected JSON node {node.GetType().Name}", nameof(node)),
-    };
 
     [GeneratedRegex(@"^[-+]?[0-9]+$")]
     private static partial Regex Integer();

@@ -1,10 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Google.Protobuf;
-using Mesh.Contracts.Otlp.Collector.Metrics.V1;
-using Mesh.Contracts.Otlp.Common.V1;
-using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Store;
 using Mesh.Testing;
 using MeshConsole.Telemetry;
@@ -67,7 +61,7 @@ public sealed class TelemetrySharingTests
         replicaB.StartServer();
 
         using var otlp = new HttpClient { BaseAddress = replicaA.OtlpHttpAddress }.Authenticate();
-        await PostAsync(otlp, "web", "api", 10);
+        await OtlpExports.PostCallsAsync(otlp, "web", "api", 10, DateTimeOffset.UtcNow);
 
         using var a = replicaA.CreateHttpClient();
         using var b = replicaB.CreateHttpClient();
@@ -99,31 +93,6 @@ public sealed class TelemetrySharingTests
         var topology = new TopologyAggregator(time);
         var subsets = new SubsetAggregator(time);
         return (new TelemetrySharing(topology, subsets, null!, time, enabled: true, NullLogger<TelemetrySharing>.Instance), topology, subsets);
-    }
-
-    private static async Task PostAsync(HttpClient otlp, string source, string destination, ulong count)
-    {
-        var point = new HistogramDataPoint
-        {
-            TimeUnixNano = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
-            Count = count,
-            ExplicitBounds = { 0.01 },
-            BucketCounts = { count, 0 },
-            Attributes =
-            {
-                new KeyValue { Key = "mesh.source.service", Value = new AnyValue { StringValue = source } },
-                new KeyValue { Key = "mesh.destination.service", Value = new AnyValue { StringValue = destination } },
-            },
-        };
-        var metric = new Metric
-        {
-            Name = "http.client.request.duration",
-            Histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta, DataPoints = { point } },
-        };
-        var export = new ExportMetricsServiceRequest { ResourceMetrics = { new ResourceMetrics { ScopeMetrics = { new ScopeMetrics { Metrics = { metric } } } } } };
-        using var content = new ByteArrayContent(export.ToByteArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        Assert.Equal(HttpStatusCode.OK, (await otlp.PostAsync("/v1/metrics", content)).StatusCode);
     }
 
     private static async Task<long> RequestsAsync(HttpClient api, string source, string destination)

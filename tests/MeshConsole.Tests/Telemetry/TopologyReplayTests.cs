@@ -1,10 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Google.Protobuf;
-using Mesh.Contracts.Otlp.Collector.Metrics.V1;
-using Mesh.Contracts.Otlp.Common.V1;
-using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Store;
 using Mesh.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -41,7 +36,7 @@ public sealed class TopologyReplayTests : IAsyncLifetime
     public async Task MinuteWrittenAfterItEnds_ReplayShowsItsCalls_LiveWindowForgetsThem()
     {
         _time.SetUtcNow(_start.AddSeconds(6));
-        await PostAsync("web", "api", count: 10, at: _time.GetUtcNow());
+        await OtlpExports.PostCallsAsync(_client, "web", "api", count: 10, at: _time.GetUtcNow());
         await WaitAsync("/api/topology?window=1m", "web", "api", 10);
 
         // The writer stores minute 12:00 once 12:02 has come (late exports get a minute).
@@ -62,31 +57,6 @@ public sealed class TopologyReplayTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("\"at\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    private async Task PostAsync(string source, string destination, ulong count, DateTimeOffset at)
-    {
-        var point = new HistogramDataPoint
-        {
-            TimeUnixNano = (ulong)at.ToUnixTimeMilliseconds() * 1_000_000,
-            Count = count,
-            ExplicitBounds = { 0.01 },
-            BucketCounts = { count, 0 },
-            Attributes =
-            {
-                new KeyValue { Key = "mesh.source.service", Value = new AnyValue { StringValue = source } },
-                new KeyValue { Key = "mesh.destination.service", Value = new AnyValue { StringValue = destination } },
-            },
-        };
-        var metric = new Metric
-        {
-            Name = "http.client.request.duration",
-            Histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta, DataPoints = { point } },
-        };
-        var export = new ExportMetricsServiceRequest { ResourceMetrics = { new ResourceMetrics { ScopeMetrics = { new ScopeMetrics { Metrics = { metric } } } } } };
-        using var content = new ByteArrayContent(export.ToByteArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync("/v1/metrics", content)).StatusCode);
     }
 
     /// <summary>Polls a topology URL until it shows the edge with the given calls; bounded to 10 s.</summary>
