@@ -91,6 +91,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/config/apply"] = MeshPolicies.Viewer,
         ["GET /api/experiments/"] = MeshPolicies.Viewer,
         ["GET /api/experiments/{id:long}"] = MeshPolicies.Viewer,
+        ["GET /api/whoami"] = MeshPolicies.Viewer,
         ["GET /api/tokens/"] = MeshPolicies.Viewer,
         ["POST /api/tokens/"] = MeshPolicies.Viewer,
         ["DELETE /api/tokens/{id:long}"] = MeshPolicies.Viewer,
