@@ -104,7 +104,7 @@ internal static class TelemetryExtensions
             endpoint.RequireAuthorization(MeshPolicies.Ingest);
     }
 
-    private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SidecarRegistry registry, CancellationToken ct)
+    private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SnapshotPublisher publisher, CancellationToken ct)
     {
         var span = AggregationWindows.FiveMinutes;
         if (window is not null && !AggregationWindows.TryParse(window, out span))
@@ -119,8 +119,10 @@ internal static class TelemetryExtensions
         }
 
         var view = await reader.ReadAsync(span, moment, ct).ConfigureAwait(false);
+        // The instances the mesh routes to, from the published snapshot: every replica publishes the same one,
+        // whichever replica a sidecar streams from.
         var instances = at is null
-            ? registry.Connected().GroupBy(s => s.Hello.Service, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
+            ? publisher.Current?.Services.ToDictionary(s => s.Name, s => s.Endpoints.Count, StringComparer.Ordinal) ?? []
             : [];
         return Results.Ok(new
         {
