@@ -42,7 +42,7 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new TelemetrySharing(
             services.GetRequiredService<TopologyAggregator>(), services.GetRequiredService<SubsetAggregator>(),
-            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<RecentSpans>(), services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<TimeProvider>(),
             SharesTelemetry(services),
             services.GetRequiredService<ILogger<TelemetrySharing>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetrySharing>());
@@ -164,7 +164,8 @@ internal static class TelemetryExtensions
 
         if (protocol is not (null or "http" or "grpc"))
             return ApiProblem("protocol", $"\"{protocol}\" is not http or grpc");
-        return Results.Ok(recent.Get(new EdgeKey(source!, destination!, protocol ?? "http")));
+        // By start: another replica's spans arrive a pass later than this replica's own.
+        return Results.Ok(recent.Get(new EdgeKey(source!, destination!, protocol ?? "http")).OrderBy(s => s.Start));
     }
 
     private static IResult ApiProblem(string field, string reason) =>
