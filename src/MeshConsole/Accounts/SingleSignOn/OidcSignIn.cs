@@ -30,7 +30,7 @@ internal sealed partial class OidcSignIn(
             return SsoProblem.Failed;
         }
 
-        var role = RoleOf(external);
+        var role = RoleOf(external, options.Value);
         // The issuer names the provider: two providers may hand out the same subject.
         var user = await users.FindByLoginAsync(issuer, subject).ConfigureAwait(false);
         if (user is null)
@@ -65,9 +65,10 @@ internal sealed partial class OidcSignIn(
     }
 
     /// <summary>The highest role among the mapped claim values, else DefaultRole, else null.</summary>
-    internal string? RoleOf(ClaimsPrincipal external)
+    internal static string? RoleOf(ClaimsPrincipal external, OidcSignInOptions sso)
     {
-        var sso = options.Value;
+        ArgumentNullException.ThrowIfNull(external);
+        ArgumentNullException.ThrowIfNull(sso);
         var mapped = external.FindAll(sso.RoleClaim)
             .Select(c => sso.RoleMap.TryGetValue(c.Value, out var role) ? role : null)
             .OfType<string>();

@@ -7,6 +7,26 @@ namespace MeshConsole.Tests.Accounts.SingleSignOn;
 public sealed class OidcSignInNamesTests
 {
     [Theory]
+    [InlineData("none", "mesh-viewers,mesh-admins,other", "admin")]
+    [InlineData("none", "mesh-operators", "operator")]
+    [InlineData("none", "other,MESH-ADMINS", null)]
+    [InlineData("none", "", null)]
+    [InlineData("viewer", "other", "viewer")]
+    [InlineData("viewer", "mesh-operators", "operator")]
+    public void RoleOf_GroupClaims_HighestMappedElseDefault(string defaultRole, string groups, string? expected)
+    {
+        var options = new OidcSignInOptions { DefaultRole = defaultRole };
+        options.RoleMap["mesh-viewers"] = "viewer";
+        options.RoleMap["mesh-operators"] = "operator";
+        options.RoleMap["mesh-admins"] = "admin";
+        var claims = groups.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(g => new Claim("groups", g));
+
+        var role = OidcSignIn.RoleOf(new ClaimsPrincipal(new ClaimsIdentity(claims, "oidc")), options);
+
+        Assert.Equal(expected, role);
+    }
+
+    [Theory]
     [InlineData("alice", "alice@example.com", "alice")]
     [InlineData(null, "bob@example.com", "bob-example.com")]
     [InlineData("Zoë Müller", null, "Zo--M-ller")]

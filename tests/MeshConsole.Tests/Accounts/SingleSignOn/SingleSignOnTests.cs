@@ -185,6 +185,22 @@ public sealed class SingleSignOnTests(SsoConsole sso) : IClassFixture<SsoConsole
     }
 
     [Fact]
+    public async Task Callback_ReplayedInAnotherBrowser_RefusedAndNotSignedIn()
+    {
+        sso.SignInAs(new TestIdentityUser("sub-jan", "jan", Groups: ["mesh-admins"]));
+        await _browser.SignInAsync();
+        var callback = _browser.Hops.Single(h => h.AbsolutePath == OidcSignInOptions.CallbackPath);
+
+        using var attacker = new SsoBrowser(sso.Console.HttpAddress);
+        var page = await attacker.FollowAsync(await attacker.Http.GetAsync(callback));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(SsoProblemPath.Page, attacker.Hops[^1].AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, (await attacker.Http.GetAsync("/users")).StatusCode);
+        Assert.DoesNotContain("mesh.auth=", attacker.ConsoleCookies, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignIn_IdTokenSignedWithAnotherKey_RefusedAndNoUser()
     {
         sso.SignInAs(new TestIdentityUser("sub-ida", "ida", Groups: ["mesh-admins"]));
