@@ -52,15 +52,25 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <summary>When set, <c>/authorize</c> answers with this error (e.g. <c>access_denied</c>) instead of a code.</summary>
     public string? Error { get; set; }
 
+    /// <summary>
+    /// When true, <c>/authorize</c> answers with a page whose "Continue" link goes back to the console,
+    /// as a provider's sign-in form does; a browser then treats the way back as started by the provider's site.
+    /// </summary>
+    public bool ShowsContinuePage { get; set; }
+
     /// <summary>When true, ID tokens are signed with another key under the published key's id: a forgery.</summary>
     public bool SignWithForeignKey { get; set; }
 
     /// <summary>Why the provider refused requests, in order: a test can show a check was made.</summary>
     public IReadOnlyCollection<string> Refusals => _refusals;
 
-    public static async Task<TestIdentityProvider> StartAsync()
+    /// <summary>
+    /// Listens on 127.0.0.1; <paramref name="host"/> is the name in its URLs. A browser test passes
+    /// <c>localhost</c>, so that, for the browser, the provider is another site than the console on 127.0.0.1.
+    /// </summary>
+    public static async Task<TestIdentityProvider> StartAsync(string host = "127.0.0.1")
     {
-        var authority = new Uri($"http://127.0.0.1:{KestrelConsole.FreePort()}");
+        var authority = new Uri($"http://{host}:{KestrelConsole.FreePort()}");
         // Empty: no appsettings.json from the test's folder (the console's, with its Kestrel endpoints).
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(o => o.Listen(IPAddress.Loopback, authority.Port));
@@ -131,7 +141,10 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
         var code = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         _grants[code] = new Grant(RedirectUri.ToString(), query["code_challenge"]!, query["nonce"].ToString(), User);
-        return Results.Redirect($"{RedirectUri}?code={code}&state={Uri.EscapeDataString(state)}");
+        var back = $"{RedirectUri}?code={code}&state={Uri.EscapeDataString(state)}";
+        return ShowsContinuePage
+            ? Results.Content($"<!DOCTYPE html><title>Test provider</title><a id=\"continue\" href=\"{System.Net.WebUtility.HtmlEncode(back)}\">Continue</a>", "text/html")
+            : Results.Redirect(back);
     }
 
     private async Task<IResult> TokenAsync(HttpRequest request)
