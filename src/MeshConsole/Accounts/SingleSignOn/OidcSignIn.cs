@@ -134,7 +134,7 @@ internal sealed partial class OidcSignIn(
     private async Task SetRoleAsync(ConsoleUser user, string? role)
     {
         var current = await users.GetRolesAsync(user).ConfigureAwait(false);
-        if (role is not null && current.Count == 1 && current[0] == role)
+        if (role is null ? current.Count == 0 : current.Count == 1 && current[0] == role)
             return;
         if (current.Count > 0)
             await users.RemoveFromRolesAsync(user, current).ConfigureAwait(false);

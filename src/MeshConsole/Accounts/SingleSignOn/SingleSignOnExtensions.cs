@@ -35,11 +35,21 @@ internal static partial class SingleSignOnExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapSingleSignOn(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/account/sso", async (HttpContext http, IAuthenticationSchemeProvider schemes, [FromForm] string? returnUrl) =>
+        app.MapPost("/account/sso", async (HttpContext http, IAuthenticationSchemeProvider schemes, ILogger<OidcSignIn> logger, [FromForm] string? returnUrl) =>
             {
                 if (await schemes.GetSchemeAsync(OidcSignInOptions.Scheme) is null)
                     return Results.Problem("OpenID Connect sign-in is not configured (Mesh:Authentication:OpenIdConnect).", statusCode: StatusCodes.Status404NotFound);
-                return Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturnUrl.Of(returnUrl) }, [OidcSignInOptions.Scheme]);
+                try
+                {
+                    // The handler reads the provider's metadata here, on the first sign-in and after its cache expires.
+                    await http.ChallengeAsync(OidcSignInOptions.Scheme, new AuthenticationProperties { RedirectUri = LocalReturnUrl.Of(returnUrl) });
+                    return Results.Empty;
+                }
+                catch (InvalidOperationException error) when (!http.Response.HasStarted)
+                {
+                    LogUnreachable(logger, error.Message);
+                    return Results.LocalRedirect(SsoProblemPath.For(SsoProblem.ProviderUnreachable));
+                }
             })
             .AllowAnonymous()
             .ExcludeFromDescription();
@@ -105,6 +115,9 @@ internal static partial class SingleSignOnExtensions
     /// <summary>RFC 6749's error codes are short lowercase words; anything else is not echoed to the page.</summary>
     private static bool IsProviderError(string error) =>
         error.Length is > 0 and <= 64 && error.All(c => char.IsAsciiLetterLower(c) || c == '_');
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "OpenID Connect sign-in could not start: the identity provider's metadata did not load: {Reason}")]
+    private static partial void LogUnreachable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in failed: {Reason}")]
     private static partial void LogFailure(ILogger logger, string reason);

@@ -12,6 +12,9 @@ public enum SsoProblem
     /// <summary>The provider answered with an error (the user declined, or it refused the client).</summary>
     RefusedByProvider,
 
+    /// <summary>The provider's metadata could not be read: it is down, or Authority is wrong.</summary>
+    ProviderUnreachable,
+
     /// <summary>The answer did not verify: state, correlation, signature, issuer, audience, nonce or subject.</summary>
     Failed,
 }
@@ -28,6 +31,7 @@ internal static class SsoProblemPath
             SsoProblem.NoRole => "no-role",
             SsoProblem.LockedOut => "locked-out",
             SsoProblem.RefusedByProvider => "refused",
+            SsoProblem.ProviderUnreachable => "unreachable",
             _ => "failed",
         };
         return providerError is null ? $"{Page}?reason={reason}" : $"{Page}?reason={reason}&error={Uri.EscapeDataString(providerError)}";
