@@ -8,8 +8,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace MeshConsole.Tests.Accounts.SingleSignOn;
 
 /// <summary>The test identity provider and a console on Kestrel that signs in through it; shared by one test class.</summary>
-public sealed class SsoConsole : IAsyncLifetime
+public class SsoConsole : IAsyncLifetime
 {
+    private readonly string _store;
+
+    public SsoConsole()
+        : this(StoreProviders.Sqlite)
+    {
+    }
+
+    protected SsoConsole(string store) => _store = store;
+
     public const string DisplayName = "Sign in with the test provider";
     private const string Key = OidcSignInOptions.Section + ":";
 
@@ -22,7 +31,7 @@ public sealed class SsoConsole : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Provider = await TestIdentityProvider.StartAsync();
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
+        _database = await TestDatabase.CreateAsync(_store);
         Console = new KestrelConsole(_database, new Dictionary<string, string>
         {
             [Key + "Authority"] = Provider.Issuer,
@@ -68,3 +77,6 @@ public sealed class SsoConsole : IAsyncLifetime
         return scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>().Users.Count();
     }
 }
+
+/// <summary>The same on Postgres, where replicas share the user and login tables.</summary>
+public sealed class PostgresSsoConsole() : SsoConsole(StoreProviders.Postgres);
