@@ -27,6 +27,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET,POST /account/login"] = Anonymous,
         ["GET,POST /account/access-denied"] = Anonymous,
         ["POST /account/logout"] = Anonymous,
+        // OpenID Connect: the button's challenge and the page of a refused sign-in. The provider's
+        // callback (/signin-oidc) is answered by the authentication middleware, not by an endpoint.
+        ["POST /account/sso"] = Anonymous,
+        ["GET,POST /account/sso/problem"] = Anonymous,
         [" /healthz"] = Anonymous,
         ["POST /mesh.v1.ControlPlane/Connect"] = Anonymous,
         [" mesh.v1.ControlPlane/{unimplementedMethod:grpcunimplemented}"] = Anonymous,
