@@ -9,10 +9,11 @@ namespace MeshConsole.Accounts;
 
 /// <summary>
 /// What an admin does to users: create with a role, change the role, reset the password, unlock,
-/// delete. The mesh always keeps an admin: the last one can be neither demoted nor deleted. Every
-/// method checks the caller is an admin itself, whichever page or endpoint calls it.
+/// delete. The mesh always keeps an admin: the last one can be neither demoted nor deleted, also when two
+/// admins act at once (<see cref="AdminChanges"/>). Every method checks the caller is an admin itself,
+/// whichever page or endpoint calls it.
 /// </summary>
-public sealed class UserAdministration(UserManager<ConsoleUser> users, TimeProvider time)
+public sealed class UserAdministration(UserManager<ConsoleUser> users, AccountsDbContext db, TimeProvider time)
 {
     public async Task<IReadOnlyList<UserView>> ListAsync(CancellationToken ct = default)
     {
@@ -54,6 +55,7 @@ public sealed class UserAdministration(UserManager<ConsoleUser> users, TimeProvi
             return refused;
         if (!RoleRank.IsRole(role))
             return AccountResult.Invalid([new ValidationError("role", $"must be one of {string.Join(", ", MeshPolicies.Roles)}")]);
+        await using var turn = await AdminChanges.BeginAsync(db).ConfigureAwait(false);
         if (await users.FindByNameAsync(userName).ConfigureAwait(false) is not { } user)
             return NotFound(userName);
         var current = await users.GetRolesAsync(user).ConfigureAwait(false);
@@ -63,6 +65,7 @@ public sealed class UserAdministration(UserManager<ConsoleUser> users, TimeProvi
         await users.AddToRoleAsync(user, role!).ConfigureAwait(false);
         // A new stamp ends the user's open sessions at their next check, so the old role stops working.
         await users.UpdateSecurityStampAsync(user).ConfigureAwait(false);
+        await turn.CommitAsync().ConfigureAwait(false);
         return AccountResult.Done;
     }
 
@@ -94,12 +97,16 @@ public sealed class UserAdministration(UserManager<ConsoleUser> users, TimeProvi
     {
         if (Forbidden(caller) is { } refused)
             return refused;
+        await using var turn = await AdminChanges.BeginAsync(db).ConfigureAwait(false);
         if (await users.FindByNameAsync(userName).ConfigureAwait(false) is not { } user)
             return NotFound(userName);
         if (await users.IsInRoleAsync(user, MeshPolicies.Admin).ConfigureAwait(false) && await IsLastAdminAsync(user).ConfigureAwait(false))
             return AccountResult.Refused(AccountOutcome.Conflict, "userName", $"'{userName}' is the last admin: make another admin first");
         var deleted = await users.DeleteAsync(user).ConfigureAwait(false);
-        return deleted.Succeeded ? AccountResult.Done : FromIdentity(deleted);
+        if (!deleted.Succeeded)
+            return FromIdentity(deleted);
+        await turn.CommitAsync().ConfigureAwait(false);
+        return AccountResult.Done;
     }
 
     private async Task<UserView> ViewAsync(ConsoleUser user)
