@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET,POST /account/access-denied"] = Anonymous,
         ["POST /account/logout"] = Anonymous,
         [" /healthz"] = Anonymous,
+        ["GET /api/identity/ca.pem"] = Anonymous,
         ["POST /mesh.v1.ControlPlane/Connect"] = Anonymous,
         [" mesh.v1.ControlPlane/{unimplementedMethod:grpcunimplemented}"] = Anonymous,
         ["POST /grpc.health.v1.Health/Check"] = Anonymous,
