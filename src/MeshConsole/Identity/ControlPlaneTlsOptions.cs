@@ -30,4 +30,17 @@ public sealed class ControlPlaneTlsOptions
         ["localhost", "127.0.0.1", "::1", Environment.MachineName.ToLowerInvariant()];
 
     public IReadOnlyList<string> EffectiveHostNames => HostNames ?? DefaultHostNames;
+
+    /// <summary>
+    /// Also takes the names as one comma-separated value, the handy form for an environment variable
+    /// (<c>Mesh__ControlPlane__Tls__HostNames=lb,localhost</c>); an empty value is an empty list.
+    /// </summary>
+    public static void ReadHostNameList(ControlPlaneTlsOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration[$"{Section}:HostNames"] is not { } list)
+            return;
+        options.HostNames = string.IsNullOrWhiteSpace(list) ? [] : list.Split(',', StringSplitOptions.TrimEntries);
+    }
 }

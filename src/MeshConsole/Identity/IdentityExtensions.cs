@@ -31,7 +31,10 @@ internal static class IdentityExtensions
         builder.Services.AddHostedService<IdentityBootstrapper>();
         builder.Services.AddHostedService<AuthorityRetirement>();
 
-        builder.Services.AddOptions<ControlPlaneTlsOptions>().Bind(builder.Configuration.GetSection(ControlPlaneTlsOptions.Section)).ValidateOnStart();
+        builder.Services.AddOptions<ControlPlaneTlsOptions>()
+            .Bind(builder.Configuration.GetSection(ControlPlaneTlsOptions.Section))
+            .Configure<IConfiguration>(ControlPlaneTlsOptions.ReadHostNameList)
+            .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneTlsOptions>, ControlPlaneTlsOptionsValidator>());
         builder.Services.AddSingleton<EndpointCertificate>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EndpointCertificate>());
