@@ -31,8 +31,8 @@ public static partial class SidecarCommandLine
           --instance-id ID          unique instance name (MESH_SIDECAR_INSTANCE_ID)
           --state-dir DIR           keeps the last applied snapshot, default .mesh-sidecar (MESH_SIDECAR_STATE_DIR)
           --join-token TOKEN        join token from the console (mjt_...), sent when connecting and on OTLP exports (MESH_JOIN_TOKEN)
-          --otlp-endpoint URL       push metrics over OTLP too, e.g. http://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
-          --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. http://127.0.0.1:4318/v1/metrics),
+          --otlp-endpoint URL       push metrics over OTLP too, e.g. https://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
+          --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. https://127.0.0.1:4318/v1/metrics),
                                     default grpc (MESH_SIDECAR_OTLP_PROTOCOL)
           --otlp-interval-ms N      how often metrics are pushed, 100–3600000, default 10000 (MESH_SIDECAR_OTLP_INTERVAL_MS)
         """;
