@@ -1,6 +1,7 @@
 using Mesh.Store;
 using MeshConsole.Access;
 using MeshConsole.Accounts;
+using MeshConsole.Accounts.SingleSignOn;
 using MeshConsole.Audit;
 using MeshConsole.Components;
 using MeshConsole.ConfigAsCode;
@@ -70,6 +71,7 @@ public static class ConsoleHosting
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(MeshPolicies.Viewer);
         app.MapAccountEndpoints();
+        app.MapSingleSignOn();
         app.MapPolicyEndpoints();
         app.MapAccessEndpoints();
         app.MapRevisionEndpoints();

@@ -77,6 +77,19 @@ public sealed class TestDatabase : IAsyncDisposable
         return new AccountsDbContext(builder.Options);
     }
 
+    /// <summary>A store outage (Postgres only): the database refuses new connections and its open ones are ended.</summary>
+    public async Task RefuseConnectionsAsync()
+    {
+        if (_databaseName is null)
+            throw new InvalidOperationException("only a Postgres test database can refuse connections");
+        await using var connection = new NpgsqlConnection(_adminConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"ALTER DATABASE {_databaseName} WITH ALLOW_CONNECTIONS false; " +
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_databaseName}'", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_databaseName is not null)

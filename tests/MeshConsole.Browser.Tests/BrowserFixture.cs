@@ -7,7 +7,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
+    private readonly IReadOnlyDictionary<string, string>? _environment;
     private IPlaywright? _playwright;
+
+    public BrowserFixture()
+    {
+    }
+
+    /// <summary>A console started with these settings besides the usual ones; internal, as xunit wants one public constructor of a fixture.</summary>
+    internal BrowserFixture(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     public ConsoleProcess Console { get; private set; } = null!;
 
@@ -21,7 +29,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run the tests with ./test.sh, which installs Debian's chromium.");
         Directory.CreateDirectory(ScreenshotDirectory);
-        Console = await ConsoleProcess.StartAsync();
+        Console = await ConsoleProcess.StartAsync(_environment);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

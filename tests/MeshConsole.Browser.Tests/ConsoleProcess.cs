@@ -48,7 +48,8 @@ public sealed class ConsoleProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ConsoleProcess> StartAsync()
+    /// <summary>Starts the console; <paramref name="environment"/> adds settings (e.g. <c>Mesh__Authentication__…</c>).</summary>
+    public static async Task<ConsoleProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}/");
@@ -73,6 +74,8 @@ public sealed class ConsoleProcess : IAsyncDisposable
         start.Environment["Mesh__Bootstrap__AdminPassword"] = AdminPassword;
         start.Environment["Mesh__Bootstrap__ApiToken"] = ApiToken;
         start.Environment["Mesh__Bootstrap__JoinToken"] = JoinToken;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the console");
         var console = new ConsoleProcess(process, dataDirectory, address, controlPlane, otlpGrpc);

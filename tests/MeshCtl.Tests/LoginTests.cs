@@ -13,7 +13,7 @@ public sealed class LoginTests(ConsoleFixture mesh) : IClassFixture<ConsoleFixtu
         var result = await ctl.RunAsync("login", "--server", mesh.Server, "--token", TestAccounts.ApiToken);
 
         Assert.True(result.Exit == 0, result.ToString());
-        Assert.Contains($"Logged in to {mesh.Server}", result.Out, StringComparison.Ordinal);
+        Assert.Contains($"Logged in to {mesh.Server} as token:bootstrap (admin; owned by admin, expires ", result.Out, StringComparison.Ordinal);
         var saved = await File.ReadAllTextAsync(ctl.LoginPath);
         Assert.Contains(TestAccounts.ApiToken, saved, StringComparison.Ordinal);
         Assert.Contains(mesh.Server, saved, StringComparison.Ordinal);

@@ -22,6 +22,11 @@ internal static class AccountEndpoints
             .AllowAnonymous()
             .ExcludeFromDescription();
 
+        app.MapGet("/api/whoami", (ClaimsPrincipal caller) => WhoAmI.Of(caller))
+            .RequireAuthorization(MeshPolicies.Viewer)
+            .WithTags("Users")
+            .WithSummary("The API token making the call: its actor name, the role it acts with, its owner and its expiry.");
+
         var users = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(MeshPolicies.Admin);
         users.MapGet("/", (UserAdministration admin, CancellationToken ct) => admin.ListAsync(ct))
             .WithSummary("Every console user with their role and lockout.");

@@ -1,4 +1,5 @@
 using Mesh.Store.Accounts;
+using MeshConsole.Accounts.SingleSignOn;
 using MeshConsole.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -22,15 +23,23 @@ internal static class AccountsExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
-        builder.Services.AddAuthentication(ConsoleSchemes.Default)
+        var authentication = builder.Services.AddAuthentication(ConsoleSchemes.Default)
             .AddPolicyScheme(ConsoleSchemes.Default, "Sign-in cookie or API token", o => o.ForwardDefaultSelector = ConsoleSchemes.Select)
-            .AddScheme<ApiTokenAuthenticationOptions, ApiTokenAuthenticationHandler>(ConsoleSchemes.ApiToken, "API token", null)
-            .AddIdentityCookies();
+            .AddScheme<ApiTokenAuthenticationOptions, ApiTokenAuthenticationHandler>(ConsoleSchemes.ApiToken, "API token", null);
+        authentication.AddIdentityCookies();
+        var singleSignOn = builder.Configuration.IsSingleSignOnConfigured();
+        if (singleSignOn)
+            authentication.AddSingleSignOn(builder.Configuration);
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "mesh.auth";
             o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
+            // Strict keeps the cookie off every request another site starts. The provider's redirect
+            // back is such a request, and so is each redirect after it up to the page asked for: with
+            // Strict, the browser would set the cookie but not send it there, and the user would land
+            // on the login form. Lax sends it on top-level GET navigations only; writes stay safe,
+            // as the REST API ignores the cookie and Blazor's forms carry antiforgery tokens.
+            o.Cookie.SameSite = singleSignOn ? SameSiteMode.Lax : SameSiteMode.Strict;
             // The console serves plain HTTP on loopback by default; behind TLS the cookie is Secure.
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = AccountRules.CookieLifetime;

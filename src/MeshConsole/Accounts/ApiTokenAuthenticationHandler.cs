@@ -25,6 +25,8 @@ internal sealed class ApiTokenAuthenticationHandler(
     : AuthenticationHandler<ApiTokenAuthenticationOptions>(options, logger, encoder)
 {
     public const string TokenIdClaim = "mesh:token";
+    public const string TokenOwnerClaim = "mesh:token-owner";
+    public const string TokenExpiresClaim = "mesh:token-expires";
     private const string BearerPrefix = "Bearer ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -63,6 +65,8 @@ internal sealed class ApiTokenAuthenticationHandler(
             new Claim(ClaimTypes.NameIdentifier, owner.Id),
             new Claim(ClaimTypes.Role, RoleRank.Lower(token.Role, ownerRole)),
             new Claim(TokenIdClaim, token.Id.ToString(CultureInfo.InvariantCulture)),
+            new Claim(TokenOwnerClaim, owner.UserName ?? owner.Id),
+            new Claim(TokenExpiresClaim, token.ExpiresAt.ToString("O", CultureInfo.InvariantCulture)),
         ], Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Mesh.Policy.Documents;
 using Mesh.Policy.Validation;
 using Mesh.Store;
+using MeshConsole.Audit;
 using MeshConsole.Data;
 using Microsoft.AspNetCore.Authorization;
 
@@ -30,7 +31,7 @@ internal static class ApplyEndpoints
     /// <summary>A whole mesh's configuration is larger than one document; still bounded.</summary>
     private const int MaxBytes = 8 * RequestBody.MaxBytes;
 
-    private static readonly string[] _bodyFields = ["config", "dryRun", "prune", "reason"];
+    private static readonly string[] _bodyFields = ["config", "dryRun", "prune", "reason", "diffFormat"];
 
     public static IEndpointRouteBuilder MapApplyEndpoints(this IEndpointRouteBuilder app)
     {
@@ -61,7 +62,7 @@ internal static class ApplyEndpoints
             return ApiResults.Invalid("Malformed apply request", bodyErrors, malformed: true);
 
         var stored = await context.Store.ListAsync(ct: ct);
-        var (plan, errors) = ApplyPlan.Make(body.Config, stored, body.Prune, context.Documents);
+        var (plan, errors) = ApplyPlan.Make(body.Config, stored, body.Prune, context.Documents, body.DiffFormat);
         if (errors.Count > 0)
             return ApiResults.Invalid("The configuration file is invalid: nothing was applied", errors);
 
@@ -113,7 +114,7 @@ internal static class ApplyEndpoints
         return new ApplyResponse(dryRun, written.Count > 0, latest, documents);
     }
 
-    private sealed record Body(JsonNode? Config, bool DryRun, bool Prune, string Reason);
+    private sealed record Body(JsonNode? Config, bool DryRun, bool Prune, string Reason, ExportFormat DiffFormat);
 
     private static (Body? Body, IReadOnlyList<ValidationError> Errors) ReadBody(string text)
     {
@@ -150,7 +151,12 @@ internal static class ApplyEndpoints
                 errors.Add(new ValidationError("reason", $"at most {ConfigRequest.MaxReasonLength} characters"));
         }
 
-        return errors.Count > 0 ? (null, errors) : (new Body(envelope["config"], dryRun, prune, reason), errors);
+        var diffFormat = ExportFormat.Json;
+        if (envelope["diffFormat"] is { } formatNode
+            && (formatNode.GetValueKind() != JsonValueKind.String || !ExportWriter.TryParse(formatNode.GetValue<string>(), out diffFormat)))
+            errors.Add(new ValidationError("diffFormat", "must be \"json\" or \"yaml\""));
+
+        return errors.Count > 0 ? (null, errors) : (new Body(envelope["config"], dryRun, prune, reason, diffFormat), errors);
     }
 
     private static bool Flag(JsonObject envelope, string field, List<ValidationError> errors)

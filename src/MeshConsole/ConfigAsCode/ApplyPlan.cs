@@ -23,7 +23,7 @@ public enum ApplyAction
 /// <param name="Action">What applying does to it.</param>
 /// <param name="Current">The stored document; null when there is none.</param>
 /// <param name="Document">The document the file asks for; null for a delete or when unchanged.</param>
-/// <param name="Diff">The stored document against the file's, over indented canonical JSON; empty when unchanged.</param>
+/// <param name="Diff">The stored document against the file's, over indented canonical JSON or YAML; empty when unchanged.</param>
 public sealed record PlannedChange(
     ConfigKind Kind, string Target, ApplyAction Action, ConfigObject? Current, ConfigDocument? Document, IReadOnlyList<DiffLine> Diff);
 
@@ -47,7 +47,7 @@ public static class ApplyPlan
     /// naming its field from <c>config</c> down, e.g. <c>config.services.orders.routes.rules[0].destinations</c>.
     /// </summary>
     public static (IReadOnlyList<PlannedChange> Changes, IReadOnlyList<ValidationError> Errors) Make(
-        JsonNode? config, IReadOnlyList<ConfigObject> stored, bool prune, ConfigDocuments documents)
+        JsonNode? config, IReadOnlyList<ConfigObject> stored, bool prune, ConfigDocuments documents, ExportFormat diffFormat = ExportFormat.Json)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(documents);
@@ -76,7 +76,7 @@ public static class ApplyPlan
             if (json is null)
             {
                 if (existing is not null)
-                    changes.Add(new PlannedChange(kind, target, ApplyAction.Delete, existing, null, Diff(kind, existing.Spec, null)));
+                    changes.Add(new PlannedChange(kind, target, ApplyAction.Delete, existing, null, Diff(kind, existing.Spec, null, diffFormat)));
                 continue;
             }
 
@@ -97,7 +97,7 @@ public static class ApplyPlan
                 : ApplyAction.Update;
             changes.Add(new PlannedChange(
                 kind, target, action, existing, action == ApplyAction.Unchanged ? null : document,
-                action == ApplyAction.Unchanged ? [] : Diff(kind, existing?.Spec, document.Json)));
+                action == ApplyAction.Unchanged ? [] : Diff(kind, existing?.Spec, document.Json, diffFormat)));
         }
 
         errors.AddRange(ServiceErrors(changes, current));
@@ -233,8 +233,13 @@ public static class ApplyPlan
         }
     }
 
-    private static IReadOnlyList<DiffLine> Diff(ConfigKind kind, string? before, string? after) =>
-        RevisionDiff.Lines(
-            before is null ? "" : ConfigDocuments.Pretty(kind, before),
-            after is null ? "" : ConfigDocuments.Pretty(kind, after));
+    /// <summary>In YAML the diff reads like the file the operator edits (the export's writer, same keys in the same order).</summary>
+    private static IReadOnlyList<DiffLine> Diff(ConfigKind kind, string? before, string? after, ExportFormat format)
+    {
+        return RevisionDiff.Lines(Text(before), Text(after));
+
+        string Text(string? json) => json is null ? ""
+            : format == ExportFormat.Yaml ? ExportWriter.Write(JsonNode.Parse(ConfigDocuments.Canonical(kind, json))!, format).TrimEnd('\n')
+            : ConfigDocuments.Pretty(kind, json);
+    }
 }

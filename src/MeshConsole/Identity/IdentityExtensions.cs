@@ -29,7 +29,7 @@ internal static class IdentityExtensions
         builder.Services.AddSingleton<MeshIdentityReader>();
         builder.Services.AddScoped<IdentityAdmin>();
         builder.Services.AddHostedService<IdentityBootstrapper>();
-        builder.Services.AddHostedService<AuthorityRetirement>();
+        builder.Services.AddHostedService<AuthorityUpkeep>();
 
         builder.Services.AddOptions<ControlPlaneTlsOptions>()
             .Bind(builder.Configuration.GetSection(ControlPlaneTlsOptions.Section))

@@ -20,4 +20,19 @@ public sealed class IdentityOptions
     /// <c>Mesh:Identity:RotationOverlap</c>.
     /// </summary>
     public TimeSpan RotationOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The console rotates the active CA by itself when this little of its life is left. Unset: 30 days, but at
+    /// least <see cref="RotationOverlap"/> plus a certificate lifetime and at most half the CA lifetime. Key
+    /// <c>Mesh:Identity:RenewCaBefore</c>.
+    /// </summary>
+    public TimeSpan? RenewCaBefore { get; set; }
+
+    /// <summary>
+    /// When the active CA is rotated by itself. At least the overlap plus a certificate lifetime, so the old CA
+    /// outlives both the overlap and every certificate it signed just before the rotation; at most half the CA's
+    /// lifetime, so a new CA is not renewed at once.
+    /// </summary>
+    public TimeSpan EffectiveRenewCaBefore => RenewCaBefore
+        ?? TimeSpan.FromTicks(Math.Min(Math.Max(TimeSpan.FromDays(30).Ticks, (RotationOverlap + CertificateLifetime).Ticks), CaLifetime.Ticks / 2));
 }

@@ -17,6 +17,10 @@ internal sealed partial class IdentityOptionsValidator : IValidateOptions<Identi
             failures.Add($"{IdentityOptions.Section}:CaLifetime: must be at least twice the certificate lifetime and at most 20 years, was {options.CaLifetime}");
         if (options.RotationOverlap < options.CertificateLifetime || options.RotationOverlap >= options.CaLifetime)
             failures.Add($"{IdentityOptions.Section}:RotationOverlap: must be at least the certificate lifetime ({options.CertificateLifetime}) and less than the CA lifetime, was {options.RotationOverlap}");
+        // Checked once the lifetimes it derives from are valid, so one mistake gives one message.
+        var renew = options.EffectiveRenewCaBefore;
+        if (failures.Count == 0 && (renew < options.RotationOverlap + options.CertificateLifetime || renew > options.CaLifetime / 2))
+            failures.Add($"{IdentityOptions.Section}:RenewCaBefore: must be at least the rotation overlap plus the certificate lifetime ({options.RotationOverlap + options.CertificateLifetime}) and at most half the CA lifetime ({options.CaLifetime / 2}), was {renew}");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -39,7 +39,7 @@ internal static class TelemetryExtensions
         builder.Services.AddSingleton(services => new RecentSpans(services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new TelemetrySharing(
             services.GetRequiredService<TopologyAggregator>(), services.GetRequiredService<SubsetAggregator>(),
-            services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<RecentSpans>(), services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<TimeProvider>(),
             SharesTelemetry(services),
             services.GetRequiredService<ILogger<TelemetrySharing>>()));
         builder.Services.AddHostedService(services => services.GetRequiredService<TelemetrySharing>());
@@ -101,7 +101,7 @@ internal static class TelemetryExtensions
             endpoint.RequireAuthorization(MeshPolicies.Ingest);
     }
 
-    private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SidecarRegistry registry, CancellationToken ct)
+    private static async Task<IResult> Topology(string? window, string? at, TopologyReader reader, SnapshotPublisher publisher, CancellationToken ct)
     {
         var span = AggregationWindows.FiveMinutes;
         if (window is not null && !AggregationWindows.TryParse(window, out span))
@@ -116,8 +116,10 @@ internal static class TelemetryExtensions
         }
 
         var view = await reader.ReadAsync(span, moment, ct).ConfigureAwait(false);
+        // The instances the mesh routes to, from the published snapshot: every replica publishes the same one,
+        // whichever replica a sidecar streams from.
         var instances = at is null
-            ? registry.Connected().GroupBy(s => s.Hello.Service, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal)
+            ? publisher.Current?.Services.ToDictionary(s => s.Name, s => s.Endpoints.Count, StringComparer.Ordinal) ?? []
             : [];
         return Results.Ok(new
         {
@@ -159,7 +161,8 @@ internal static class TelemetryExtensions
 
         if (protocol is not (null or "http" or "grpc"))
             return ApiProblem("protocol", $"\"{protocol}\" is not http or grpc");
-        return Results.Ok(recent.Get(new EdgeKey(source!, destination!, protocol ?? "http")));
+        // By start: another replica's spans arrive a pass later than this replica's own.
+        return Results.Ok(recent.Get(new EdgeKey(source!, destination!, protocol ?? "http")).OrderBy(s => s.Start));
     }
 
     private static IResult ApiProblem(string field, string reason) =>

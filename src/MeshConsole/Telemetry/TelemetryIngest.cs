@@ -27,8 +27,8 @@ internal sealed record IngestBatch(IReadOnlyList<MetricCall> Metrics, IReadOnlyL
 /// a server span with a parent never counts (its caller's span or metric does).</item>
 /// </list>
 /// Every span seen on an edge, counted or not, joins the edge's recent spans. A call counted that names
-/// the subset its route rule picked counts for that subset too. Counted calls are offered to the other
-/// console replicas (<see cref="TelemetrySharing"/>).
+/// the subset its route rule picked counts for that subset too. Counted calls and kept spans are offered to
+/// the other console replicas (<see cref="TelemetrySharing"/>).
 /// </summary>
 internal sealed class TelemetryIngest(
     TopologyAggregator aggregator, ReplicaCalls own, SubsetAggregator subsets, RecentSpans recent, TelemetrySharing sharing, TimeProvider time,
@@ -68,7 +68,8 @@ internal sealed class TelemetryIngest(
 
         foreach (var call in batch.Spans)
         {
-            recent.Add(call.Key, call.Summary);
+            if (recent.Add(call.Key, call.Summary))
+                sharing.Offer(call.Key, call.Summary);
             var countedBySidecar = call.FromClient
                 && _sidecarSources.TryGetValue(call.Key.Source, out var seen) && now - seen <= SidecarMemory;
             if (!countedBySidecar)

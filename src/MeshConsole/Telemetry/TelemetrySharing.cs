@@ -6,14 +6,15 @@ using MeshConsole.Telemetry.Aggregation;
 namespace MeshConsole.Telemetry;
 
 /// <summary>
-/// Console replicas on one Postgres pass each other the calls they receive, so that every replica's live views
-/// (topology, observed split, rollout gates, experiment conditions) see the whole mesh whichever replica the
-/// sidecars export to. Every <see cref="Interval"/> a replica writes what it counted since, summed per edge,
-/// subset and second, and adds the other replicas' shares to its own aggregators; shares are kept for
-/// <see cref="Retention"/>. A lone console (SQLite) has no one to share with and shares nothing.
+/// Console replicas on one Postgres pass each other the calls and spans they receive, so that every replica's
+/// live views (topology and its recent spans, observed split, rollout gates, experiment conditions) see the whole
+/// mesh whichever replica the sidecars export to. Every <see cref="Interval"/> a replica writes what it counted
+/// since, summed per edge, subset and second, with the newest spans of each edge, and adds the other replicas'
+/// shares to its own aggregators; shares are kept for <see cref="Retention"/>. A lone console (SQLite) has no one
+/// to share with and shares nothing.
 /// </summary>
 internal sealed partial class TelemetrySharing(
-    TopologyAggregator aggregator, SubsetAggregator subsets, IServiceScopeFactory scopes, TimeProvider time, bool enabled,
+    TopologyAggregator aggregator, SubsetAggregator subsets, RecentSpans recent, IServiceScopeFactory scopes, TimeProvider time, bool enabled,
     ILogger<TelemetrySharing> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -30,10 +31,12 @@ internal sealed partial class TelemetrySharing(
     private const int MaxWaiting = 200_000;
 
     private readonly ConcurrentQueue<(Observation Observation, string? Subset)> _outbox = new();
+    private readonly ConcurrentQueue<(EdgeKey Edge, SpanSummary Span)> _spanOutbox = new();
     /// <summary>This console, as its shares name it so it never takes them back: one per host, even two in one process.</summary>
     private readonly string _replica = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
 
     private int _waiting;
+    private int _waitingSpans;
     private long _lastRead;
     private DateTimeOffset _lastCleanup;
 
@@ -47,6 +50,18 @@ internal sealed partial class TelemetrySharing(
         }
 
         _outbox.Enqueue((observation, subset));
+    }
+
+    /// <summary>Offers a span this replica kept among its edge's recent ones to the other replicas.</summary>
+    public void Offer(EdgeKey edge, SpanSummary span)
+    {
+        if (!enabled || Interlocked.Increment(ref _waitingSpans) > MaxWaiting)
+        {
+            Interlocked.Decrement(ref _waitingSpans);
+            return;
+        }
+
+        _spanOutbox.Enqueue((edge, span));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -99,7 +114,10 @@ internal sealed partial class TelemetrySharing(
         }
     }
 
-    /// <summary>What was offered since the last pass, summed per edge, subset and second; null when nothing was.</summary>
+    /// <summary>
+    /// What was offered since the last pass: calls summed per edge, subset and second, and each edge's newest spans
+    /// (no more than a replica keeps); null when nothing was.
+    /// </summary>
     public string? Drain()
     {
         var calls = new Dictionary<(EdgeKey Key, string? Subset, long Second), SharedCalls>();
@@ -113,13 +131,30 @@ internal sealed partial class TelemetrySharing(
             sum.Add(observation);
         }
 
-        return calls.Count == 0 ? null : JsonSerializer.Serialize(calls.Values.Select(c => c.ToRecord()).ToList(), SharedJson.Options);
+        var spans = new Dictionary<EdgeKey, Queue<SpanSummary>>();
+        while (_spanOutbox.TryDequeue(out var offered))
+        {
+            Interlocked.Decrement(ref _waitingSpans);
+            if (!spans.TryGetValue(offered.Edge, out var newest))
+                spans[offered.Edge] = newest = new Queue<SpanSummary>();
+            newest.Enqueue(offered.Span);
+            if (newest.Count > recent.SpansPerEdge)
+                newest.Dequeue();
+        }
+
+        if (calls.Count == 0 && spans.Count == 0)
+            return null;
+        var share = new SharedPayload(
+            [.. calls.Values.Select(c => c.ToRecord())],
+            [.. spans.SelectMany(e => e.Value.Select(span => SharedSpan.Of(e.Key, span)))]);
+        return JsonSerializer.Serialize(share, SharedJson.Options);
     }
 
-    /// <summary>Adds another replica's share to this replica's aggregators, as if it had received the calls.</summary>
+    /// <summary>Adds another replica's share to this replica's aggregators and recent spans, as if it had received them.</summary>
     public void Apply(string payload)
     {
-        foreach (var record in JsonSerializer.Deserialize<List<SharedRecord>>(payload, SharedJson.Options) ?? [])
+        var share = JsonSerializer.Deserialize<SharedPayload>(payload, SharedJson.Options);
+        foreach (var record in share?.Calls ?? [])
         {
             var observation = Observation.Summarised(
                 new EdgeKey(record.Source, record.Destination, record.Protocol),
@@ -129,10 +164,28 @@ internal sealed partial class TelemetrySharing(
             if (aggregator.Record(observation) && record.Subset is { } subset)
                 subsets.Record(subset, observation);
         }
+
+        foreach (var span in share?.Spans ?? [])
+            recent.Add(new EdgeKey(span.Source, span.Destination, span.Protocol), span.ToSummary());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not exchange live calls with the other console replicas; this replica's live views show what it received")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    /// <summary>A share as it is stored.</summary>
+    internal sealed record SharedPayload(IReadOnlyList<SharedRecord> Calls, IReadOnlyList<SharedSpan> Spans);
+
+    /// <summary>One span of a share, with its edge; the duration in microseconds.</summary>
+    internal sealed record SharedSpan(
+        string Source, string Destination, string Protocol, string TraceId, string SpanId, string Name, DateTimeOffset Start,
+        long DurationMicroseconds, string Status, bool IsError)
+    {
+        public static SharedSpan Of(EdgeKey edge, SpanSummary span) => new(
+            edge.Source, edge.Destination, edge.Protocol, span.TraceId, span.SpanId, span.Name, span.Start,
+            (long)Math.Round(span.Duration.TotalMicroseconds), span.Status, span.IsError);
+
+        public SpanSummary ToSummary() => new(TraceId, SpanId, Name, Start, TimeSpan.FromMicroseconds(DurationMicroseconds), Status, IsError);
+    }
 
     /// <summary>One group of a share as it is stored: latencies as [microseconds, calls] pairs.</summary>
     internal sealed record SharedRecord(

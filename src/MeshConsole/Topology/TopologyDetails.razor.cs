@@ -64,7 +64,7 @@ public sealed partial class TopologyDetails
         _spans = Node is { } n
             ? [.. n.Links.OfType<EdgeLinkModel>().Where(l => l.Key.Destination == n.Service)
                 .SelectMany(l => Recent.Get(l.Key)).OrderByDescending(s => s.Start).Take(SpansShown)]
-            : Edge is { } e ? [.. Recent.Get(e.Key).Reverse().Take(SpansShown)] : [];
+            : Edge is { } e ? [.. Recent.Get(e.Key).OrderByDescending(s => s.Start).Take(SpansShown)] : [];
     }
 
     private List<ChartSeries<double>> Chart(string name, Func<SeriesPoint, double> value) =>

@@ -33,6 +33,8 @@ public static class ApplyCommand
                 ["config"] = config,
                 ["dryRun"] = run.Value(dryRun),
                 ["prune"] = run.Value(prune),
+                // Diffs in YAML read like the files operators write.
+                ["diffFormat"] = "yaml",
             };
             if (run.Value(reason) is { } why)
                 body["reason"] = why;

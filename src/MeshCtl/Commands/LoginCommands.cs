@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using System.Globalization;
 using MeshCtl.Connection;
 
 namespace MeshCtl.Commands;
 
-/// <summary><c>meshctl login</c> checks a token against the console and saves both; <c>logout</c> forgets them.</summary>
+/// <summary><c>meshctl login</c> checks a token against the console, says who it acts as, and saves both; <c>logout</c> forgets them.</summary>
 public static class LoginCommands
 {
     public static Command Login(CommandFactory define)
@@ -15,13 +15,13 @@ public static class LoginCommands
             // Only what is given now is saved: an older saved login never fills a gap here.
             var target = Target.Resolve(run.Value(define.Globals.Server), run.Value(define.Globals.Token), run.Shell.Variable, saved: null);
             using var api = new MeshApi(target);
-            // Any viewer may read the services: the lowest role the token can have.
-            var services = await api.GetAsync("api/services", ct).ConfigureAwait(false);
+            // Any token may ask who it is; the answer names the role it really acts with (never above its owner's).
+            var me = await api.GetAsync("api/whoami", ct).ConfigureAwait(false);
             var file = run.LoginFile;
             file.Save(new SavedLogin(target.Server.ToString().TrimEnd('/'), target.Token));
-            var count = services is JsonArray list ? list.Count : 0;
+            var expires = me["expiresAt"]?.GetValue<DateTimeOffset>().ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
             await run.Out.WriteLineAsync(
-                $"Logged in to {target.Server.ToString().TrimEnd('/')}: the token reads the mesh ({count} service{(count == 1 ? "" : "s")}).").ConfigureAwait(false);
+                $"Logged in to {target.Server.ToString().TrimEnd('/')} as {me["name"]} ({me["role"]}; owned by {me["owner"]}, expires {expires}).").ConfigureAwait(false);
             await run.Out.WriteLineAsync($"Saved to {file.Path} (readable by you only).").ConfigureAwait(false);
             return ExitCodes.Ok;
         });

@@ -90,6 +90,23 @@ public abstract class ApiTokenSuite(string provider) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
     }
 
+    [Fact]
+    public async Task WhoAmI_Token_NamesItsOwnerExpiryAndTheLowerOfTheTwoRoles()
+    {
+        var owner = await _console.CreateUserAsync("erin", "operator", "a-long-enough-password");
+        var expires = new DateTimeOffset(2099, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        var token = await _console.AddTokenAsync(owner, "erins", "admin", expires);
+        using var client = _console.Client(token);
+
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/whoami");
+
+        Assert.Equal("token:erins", me.GetProperty("name").GetString());
+        // The token was made for admin, but it never acts above its owner.
+        Assert.Equal("operator", me.GetProperty("role").GetString());
+        Assert.Equal("erin", me.GetProperty("owner").GetString());
+        Assert.Equal(expires, me.GetProperty("expiresAt").GetDateTimeOffset());
+    }
+
     [Theory]
     [InlineData("{\"name\":\"x y\",\"role\":\"viewer\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}", "name", "letters, digits")]
     [InlineData("{\"name\":\"ok\",\"role\":\"root\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}", "role", "one of viewer, operator, admin")]

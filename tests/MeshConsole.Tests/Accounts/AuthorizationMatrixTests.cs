@@ -27,6 +27,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["GET,POST /account/login"] = Anonymous,
         ["GET,POST /account/access-denied"] = Anonymous,
         ["POST /account/logout"] = Anonymous,
+        // OpenID Connect: the button's challenge and the page of a refused sign-in. The provider's
+        // callback (/signin-oidc) is answered by the authentication middleware, not by an endpoint.
+        ["POST /account/sso"] = Anonymous,
+        ["GET,POST /account/sso/problem"] = Anonymous,
         [" /healthz"] = Anonymous,
         ["GET /api/identity/ca.pem"] = Anonymous,
         ["POST /mesh.v1.ControlPlane/Connect"] = Anonymous,
@@ -92,6 +96,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/config/apply"] = MeshPolicies.Viewer,
         ["GET /api/experiments/"] = MeshPolicies.Viewer,
         ["GET /api/experiments/{id:long}"] = MeshPolicies.Viewer,
+        ["GET /api/whoami"] = MeshPolicies.Viewer,
         ["GET /api/tokens/"] = MeshPolicies.Viewer,
         ["POST /api/tokens/"] = MeshPolicies.Viewer,
         ["DELETE /api/tokens/{id:long}"] = MeshPolicies.Viewer,

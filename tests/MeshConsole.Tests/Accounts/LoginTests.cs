@@ -104,6 +104,17 @@ public sealed class LoginTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LoginPage_WithoutOpenIdConnect_NoSsoButtonAndTheChallengeIsNotFound()
+    {
+        var page = await _browser.GetStringAsync("/account/login");
+        var challenge = await _browser.PostAsync("/account/sso", new FormUrlEncodedContent(LoginForm.HiddenFields(page)));
+
+        Assert.DoesNotContain("sso-form", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"login-form\"", page, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, challenge.StatusCode);
+    }
+
+    [Fact]
     public async Task Cookie_OnTheRestApi_NotAccepted()
     {
         await LoginForm.SignInAsync(_browser, TestAccounts.AdminUser, TestAccounts.AdminPassword);

@@ -60,6 +60,26 @@ public sealed class ApplyApiTests : ConsoleApiTest
     }
 
     [Fact]
+    public async Task DryRun_DiffFormatYaml_DiffReadsLikeTheYamlFile()
+    {
+        await SeedAsync();
+        var edited = await ExportAsync();
+        edited["services"]!["orders"]!["resilience"]!["timeoutMs"] = 3000;
+        edited["services"]!["payments"] = null;
+
+        var plan = await ApplyAsync(edited, dryRun: true, diffFormat: "yaml");
+
+        var changes = Changes(plan).Where(c => c["action"]!.GetValue<string>() != "unchanged").ToList();
+        var resilience = changes.Single(c => c["kind"]!.GetValue<string>() == "resilience")["diff"]!.GetValue<string>().Split('\n');
+        Assert.Equal(["- timeoutMs: 2000", "+ timeoutMs: 3000"], resilience.Where(l => !l.StartsWith(' ')));
+        Assert.Contains("    attempts: 2", resilience);
+        // A delete shows the whole document going, in YAML too.
+        var deleted = changes.Single(c => c["kind"]!.GetValue<string>() == "service")["diff"]!.GetValue<string>().Split('\n');
+        Assert.All(deleted, l => Assert.StartsWith("-", l, StringComparison.Ordinal));
+        Assert.Contains("- owner: team-payments", deleted);
+    }
+
+    [Fact]
     public async Task Apply_NewServiceWithPolicies_CreatedInOrderBeforeItsPolicies()
     {
         var config = JsonNode.Parse("""
@@ -118,6 +138,7 @@ public sealed class ApplyApiTests : ConsoleApiTest
     [InlineData("""{ "dryRun": true }""", "config")]
     [InlineData("""{ "config": {}, "prune": "yes" }""", "prune")]
     [InlineData("""{ "config": {}, "reason": 7 }""", "reason")]
+    [InlineData("""{ "config": {}, "diffFormat": "xml" }""", "diffFormat")]
     [InlineData("""{ "config": {}, "config": {} }""", "$")]
     [InlineData("""{ "config": { """, "$")]
     [InlineData("""[ {} ]""", "$")]
@@ -192,9 +213,9 @@ public sealed class ApplyApiTests : ConsoleApiTest
 
     private async Task<JsonNode> ExportAsync() => JsonNode.Parse(await Client.GetStringAsync("/api/config/export"))!;
 
-    private async Task<JsonNode> ApplyAsync(JsonNode config, bool dryRun = false, bool prune = false, string? reason = null)
+    private async Task<JsonNode> ApplyAsync(JsonNode config, bool dryRun = false, bool prune = false, string? reason = null, string diffFormat = "json")
     {
-        var response = await Client.PostAsJsonAsync("/api/config/apply", new { config, dryRun, prune, reason });
+        var response = await Client.PostAsJsonAsync("/api/config/apply", new { config, dryRun, prune, reason, diffFormat });
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return JsonNode.Parse(text)!;

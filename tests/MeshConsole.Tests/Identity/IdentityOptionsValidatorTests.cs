@@ -15,6 +15,7 @@ public sealed class IdentityOptionsValidatorTests
     [InlineData(null, "1.00:00:00", "1.12:00:00", "1.00:00:00", "Mesh:Identity:CaLifetime")]
     [InlineData(null, "1.00:00:00", null, "12:00:00", "Mesh:Identity:RotationOverlap")]
     [InlineData(null, null, "30.00:00:00", "30.00:00:00", "Mesh:Identity:RotationOverlap")]
+    [InlineData(null, "1.00:00:00", "2.00:00:00", "1.00:00:00", "Mesh:Identity:RenewCaBefore")]
     public void Validate_BadValue_FailureNamesTheKey(string? domain, string? certificate, string? ca, string? overlap, string key)
     {
         var options = new IdentityOptions();
@@ -31,5 +32,32 @@ public sealed class IdentityOptionsValidatorTests
 
         Assert.True(result.Failed);
         Assert.StartsWith(key + ":", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.00:00:00", "Mesh:Identity:RenewCaBefore")]
+    [InlineData("200.00:00:00", "Mesh:Identity:RenewCaBefore")]
+    public void Validate_RenewCaBeforeOutsideItsRange_FailureNamesTheKey(string renew, string key)
+    {
+        var options = new IdentityOptions { RenewCaBefore = TimeSpan.Parse(renew, System.Globalization.CultureInfo.InvariantCulture) };
+
+        var result = new IdentityOptionsValidator().Validate(null, options);
+
+        Assert.StartsWith(key + ":", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("365.00:00:00", "1.00:00:00", "30.00:00:00")]
+    [InlineData("20.00:00:00", "1.00:00:00", "10.00:00:00")]
+    [InlineData("365.00:00:00", "60.00:00:00", "61.00:00:00")]
+    public void EffectiveRenewCaBefore_Unset_ThirtyDaysWithinItsBounds(string ca, string overlap, string expected)
+    {
+        var options = new IdentityOptions
+        {
+            CaLifetime = TimeSpan.Parse(ca, System.Globalization.CultureInfo.InvariantCulture),
+            RotationOverlap = TimeSpan.Parse(overlap, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        Assert.Equal(TimeSpan.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), options.EffectiveRenewCaBefore);
     }
 }

@@ -3,10 +3,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Google.Protobuf;
 using Grpc.Net.Client;
-using Mesh.Contracts.Otlp.Collector.Metrics.V1;
 using Mesh.Contracts.Otlp.Collector.Trace.V1;
 using Mesh.Contracts.Otlp.Common.V1;
-using Mesh.Contracts.Otlp.Metrics.V1;
 using Mesh.Contracts.Otlp.Resource.V1;
 using Mesh.Contracts.Otlp.Trace.V1;
 using Mesh.Testing;
@@ -142,47 +140,8 @@ public sealed class OtlpTraceReceiverTests : ConsoleApiTest
         return await new TraceService.TraceServiceClient(channel).ExportAsync(Export(service, spans));
     }
 
-    private async Task PostMetricsAsync(string source, string destination, ulong count)
-    {
-        var point = new HistogramDataPoint
-        {
-            TimeUnixNano = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
-            Count = count,
-            ExplicitBounds = { 0.01 },
-            BucketCounts = { count, 0 },
-            Attributes =
-            {
-                new KeyValue { Key = "mesh.source.service", Value = new AnyValue { StringValue = source } },
-                new KeyValue { Key = "mesh.destination.service", Value = new AnyValue { StringValue = destination } },
-            },
-        };
-        var export = new ExportMetricsServiceRequest
-        {
-            ResourceMetrics =
-            {
-                new ResourceMetrics
-                {
-                    ScopeMetrics =
-                    {
-                        new ScopeMetrics
-                        {
-                            Metrics =
-                            {
-                                new Metric
-                                {
-                                    Name = "http.client.request.duration",
-                                    Histogram = new Histogram { AggregationTemporality = AggregationTemporality.Delta, DataPoints = { point } },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        };
-        using var content = new ByteArrayContent(export.ToByteArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-        Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync("/v1/metrics", content)).StatusCode);
-    }
+    private Task PostMetricsAsync(string source, string destination, ulong count) =>
+        OtlpExports.PostCallsAsync(Client, source, destination, count, DateTimeOffset.UtcNow);
 
     private async Task<HttpResponseMessage> PostAsync(byte[] body, string contentType)
     {
