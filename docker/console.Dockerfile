@@ -28,15 +28,17 @@ RUN dotnet publish src/MeshConsole/MeshConsole.csproj -c Release --no-restore -p
 FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-alpine3.22
 WORKDIR /app
 COPY --from=build /app ./
-# The SQLite folder when no Postgres is configured; the app user owns it.
-RUN mkdir -p /var/lib/mesh && chown "$APP_UID" /var/lib/mesh
-# Inside a container the console listens on every interface; the named endpoints keep their
-# protocols from appsettings.json (the control plane and OTLP/gRPC are HTTP/2 without TLS).
+# The SQLite folder when no Postgres is configured, and the folder the console writes the mesh CA
+# certificates to for sidecars (a volume shared with them in compose); the app user owns both.
+RUN mkdir -p /var/lib/mesh /var/lib/mesh-ca && chown "$APP_UID" /var/lib/mesh /var/lib/mesh-ca
+# Inside a container the console listens on every interface. The control plane and OTLP serve TLS
+# with a certificate of the mesh CA; its names come from Mesh__ControlPlane__Tls__HostNames.
 ENV ASPNETCORE_HTTP_PORTS="" \
     Kestrel__Endpoints__Http__Url=http://0.0.0.0:8080 \
-    Kestrel__Endpoints__ControlPlane__Url=http://0.0.0.0:15010 \
-    Kestrel__Endpoints__OtlpGrpc__Url=http://0.0.0.0:4317 \
-    Kestrel__Endpoints__OtlpHttp__Url=http://0.0.0.0:4318 \
+    Kestrel__Endpoints__ControlPlane__Url=https://0.0.0.0:15010 \
+    Kestrel__Endpoints__OtlpGrpc__Url=https://0.0.0.0:4317 \
+    Kestrel__Endpoints__OtlpHttp__Url=https://0.0.0.0:4318 \
+    Mesh__ControlPlane__Tls__CaFile=/var/lib/mesh-ca/ca.pem \
     Mesh__DataDirectory=/var/lib/mesh
 # 8080 console and REST API, 15010 gRPC control plane, 4317 OTLP/gRPC, 4318 OTLP/HTTP.
 EXPOSE 8080 15010 4317 4318

@@ -24,7 +24,8 @@ public static class DemoCommandLine
         Usage:
           Mesh.Demo [--console URL] [--control-plane URL] [--otlp URL] [--rate N]
               the whole shop in this process, each instance beside its own sidecar, its policies and traffic
-              (needs MESH_API_TOKEN and MESH_JOIN_TOKEN)
+              (needs MESH_API_TOKEN and MESH_JOIN_TOKEN); control plane and OTLP default to the console's
+              https://127.0.0.1:15010 and :4317, verified against the mesh CA read from the console's API
           Mesh.Demo serve --service NAME [--version V] [--port PORT] [--outbound URL]
               one shop instance on 127.0.0.1:PORT (default 8080), calling through its sidecar at URL
               (default http://127.0.0.1:15001/)
@@ -87,8 +88,8 @@ public static class DemoCommandLine
                 Rate(Value("--rate", "5"), errors)),
             _ => new WholeMeshCommand(
                 Url("--console", Value("--console", "http://127.0.0.1:8080"), errors),
-                Url("--control-plane", Value("--control-plane", "http://127.0.0.1:15010"), errors),
-                Url("--otlp", Value("--otlp", "http://127.0.0.1:4317"), errors),
+                Url("--control-plane", Value("--control-plane", "https://127.0.0.1:15010"), errors),
+                Url("--otlp", Value("--otlp", "https://127.0.0.1:4317"), errors),
                 Rate(Value("--rate", "5"), errors)),
         };
         return errors.Count > 0 ? (null, errors) : (command, errors);

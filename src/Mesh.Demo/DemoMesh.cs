@@ -9,9 +9,12 @@ public sealed class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string api
     private readonly List<IAsyncDisposable> _running = [];
     private readonly DemoPorts _ports = new();
     private int _loadgenPort;
+    private ControlPlaneCa? _trust;
 
     public async Task StartAsync(CancellationToken ct)
     {
+        if (controlPlane.Scheme == Uri.UriSchemeHttps || otlp.Scheme == Uri.UriSchemeHttps)
+            _trust = await TrustAsync(ct).ConfigureAwait(false);
         foreach (var service in ShopService.Shop)
         {
             var appPort = _ports.Next();
@@ -34,6 +37,23 @@ public sealed class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string api
             await _running[i].DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The mesh CAs, read from the console's API with the demo's token over the loopback web port, and
+    /// kept in a file as an operator would hand it to sidecars (--control-plane-ca).
+    /// </summary>
+    private async Task<ControlPlaneCa> TrustAsync(CancellationToken ct)
+    {
+        using var client = new HttpClient { BaseAddress = console };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
+        var pem = await client.GetStringAsync(new Uri("api/identity/trust-bundle", UriKind.Relative), ct).ConfigureAwait(false);
+        var file = Path.Combine(Path.GetTempPath(), "mesh-demo", "mesh-ca.pem");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, pem, ct).ConfigureAwait(false);
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        certificates.ImportFromPem(pem);
+        return new ControlPlaneCa(file, certificates);
+    }
+
     private async Task<SidecarOptions> StartSidecarAsync(string service, string version, int appPort, CancellationToken ct)
     {
         var options = new SidecarOptions
@@ -41,6 +61,7 @@ public sealed class DemoMesh(Uri console, Uri controlPlane, Uri otlp, string api
             Service = service,
             AppPort = appPort,
             ControlPlane = controlPlane,
+            ControlPlaneCa = _trust,
             JoinToken = joinToken,
             // Every sidecar reports its calls to the console, which draws them as the topology.
             Otlp = new OtlpExport(otlp, OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, TimeSpan.FromSeconds(5)),

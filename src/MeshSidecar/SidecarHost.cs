@@ -55,7 +55,8 @@ public sealed class SidecarHost : IAsyncDisposable
         holder.LoadFromDisk();
         var identity = new IdentityHolder(options, time, loggers.CreateLogger<IdentityHolder>());
         identity.LoadFromDisk();
-        var client = new ControlPlaneClient(options, holder, identity, time, loggers.CreateLogger<ControlPlaneClient>());
+        var trust = new ControlPlaneTrust(options, holder, time, loggers.CreateLogger<ControlPlaneTrust>());
+        var client = new ControlPlaneClient(options, holder, identity, trust, time, loggers.CreateLogger<ControlPlaneClient>());
         var listen = IPAddress.Parse(options.ListenAddress);
 
         var zone = options.Labels.GetValueOrDefault(OutboundPolicies.ZoneLabel);
@@ -110,7 +111,7 @@ public sealed class SidecarHost : IAsyncDisposable
                 // attributes; ASP.NET Core's and HttpClient's instruments of the same names stay out.
                 .AddMeter("Microsoft.AspNetCore.Server.Kestrel", metrics.Name)
                 .AddPrometheusExporter()
-                .AddOtlp(options.Otlp, options.JoinToken));
+                .AddOtlp(options.Otlp, options.JoinToken, trust));
         var adminApp = admin.Build();
         adminApp.MapPrometheusScrapingEndpoint("/metrics");
         adminApp.MapGet("/ready", () => holder.Current is null

@@ -12,8 +12,8 @@ public sealed class DemoCommandLineTests
         Assert.Empty(errors);
         var whole = Assert.IsType<WholeMeshCommand>(command);
         Assert.Equal(new Uri("http://127.0.0.1:8080"), whole.Console);
-        Assert.Equal(new Uri("http://127.0.0.1:15010"), whole.ControlPlane);
-        Assert.Equal(new Uri("http://127.0.0.1:4317"), whole.Otlp);
+        Assert.Equal(new Uri("https://127.0.0.1:15010"), whole.ControlPlane);
+        Assert.Equal(new Uri("https://127.0.0.1:4317"), whole.Otlp);
         Assert.Equal(5, whole.Rate);
     }
 

@@ -141,6 +141,43 @@ public sealed partial class RepositoryLintTests
         Assert.Empty(hosts.Where(h => !services.Contains(h.Host)).Select(h => $"{Haproxy}:{h.Line}: {h.Host} is no compose service"));
     }
 
+    [Fact]
+    public void ComposeAndKubernetes_SidecarsReachTheControlPlaneOverTlsByANameTheConsoleCertificateCarries()
+    {
+        var compose = DeployFiles.Read(Compose);
+        var composeNames = Names(ComposeValue().Match(compose).Groups[1].Value);
+        var kubernetes = string.Concat(KubernetesManifests().Select(m => m.File).Distinct().Select(DeployFiles.Read));
+        var kubernetesNames = Names(KubernetesValue("Mesh__ControlPlane__Tls__HostNames").Match(kubernetes).Groups[1].Value);
+        var findings = new List<string>();
+
+        foreach (var variable in new[] { "MESH_SIDECAR_CONTROL_PLANE", "MESH_SIDECAR_OTLP_ENDPOINT" })
+        {
+            Check(Compose, new Regex($@"{variable}: (\S+)").Matches(compose), composeNames);
+            Check("docker/k8s", KubernetesValue(variable).Matches(kubernetes), kubernetesNames);
+        }
+
+        Assert.Contains("lb", composeNames);
+        Assert.Contains("mesh-control-plane", kubernetesNames);
+        Assert.Empty(findings);
+
+        void Check(string where, MatchCollection urls, IReadOnlySet<string> names)
+        {
+            Assert.NotEmpty(urls);
+            foreach (var url in urls.Select(m => new Uri(m.Groups[1].Value)))
+            {
+                if (url.Scheme != Uri.UriSchemeHttps || !names.Contains(url.Host))
+                    findings.Add($"{where}: {url} is not https:// to one of the certificate's names ({string.Join(", ", names)})");
+            }
+        }
+
+        static HashSet<string> Names(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static Regex KubernetesValue(string name) => new($@"- name: {name}\s+value: (\S+)");
+
+    [GeneratedRegex(@"Mesh__ControlPlane__Tls__HostNames: (\S+)")]
+    private static partial Regex ComposeValue();
+
     private static List<KubernetesLint.Manifest> KubernetesManifests() =>
         DeployFiles.YamlFiles().Where(f => f.StartsWith("docker/k8s/", StringComparison.Ordinal))
             .SelectMany(f => Parse(f).Select(d => new KubernetesLint.Manifest(f, d.RootNode)))

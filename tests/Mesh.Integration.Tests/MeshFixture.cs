@@ -77,6 +77,10 @@ public sealed class MeshFixture : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
+    /// <summary>What a sidecar of this console is given to verify it: the CA file the console wrote (null for an h2c console).</summary>
+    public static ControlPlaneCa? TrustOf(KestrelConsole console) =>
+        console.MeshTls ? new ControlPlaneCa(console.CaFile, console.ReadCa()) : null;
+
     public static HttpClient Client(SidecarOptions sidecar) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.OutboundPort}/"), Timeout = TimeSpan.FromSeconds(30) };
 
@@ -150,6 +154,7 @@ public sealed class MeshFixture : IAsyncLifetime
             Service = service,
             AppPort = appPort,
             ControlPlane = Console.ControlPlaneAddress,
+            ControlPlaneCa = TrustOf(Console),
             JoinToken = KestrelConsole.JoinToken,
             Labels = labels,
             OutboundPort = KestrelConsole.FreePort(),
@@ -169,6 +174,9 @@ public sealed class MeshFixture : IAsyncLifetime
         await StartAsync(host);
         return options;
     }
+
+    /// <summary>Stops <paramref name="part"/> with the fixture.</summary>
+    public void Adopt(IAsyncDisposable part) => _parts.Add(part);
 
     private async Task<T> StartAsync<T>(T part)
         where T : IAsyncDisposable

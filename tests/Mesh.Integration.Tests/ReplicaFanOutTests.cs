@@ -88,6 +88,7 @@ public sealed class ReplicaFanOutTests : IAsyncLifetime
             Service = service,
             AppPort = appPort,
             ControlPlane = replica.ControlPlaneAddress,
+            ControlPlaneCa = MeshFixture.TrustOf(replica),
             JoinToken = KestrelConsole.JoinToken,
             Labels = new Dictionary<string, string> { ["version"] = "v1" },
             OutboundPort = KestrelConsole.FreePort(),

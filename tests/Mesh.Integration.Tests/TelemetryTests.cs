@@ -30,6 +30,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
             Service = caller,
             AppPort = KestrelConsole.FreePort(),
             ControlPlane = mesh.Console.ControlPlaneAddress,
+            ControlPlaneCa = MeshFixture.TrustOf(mesh.Console),
             JoinToken = KestrelConsole.JoinToken,
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),
@@ -71,6 +72,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
                 otlp.Endpoint = endpoint;
                 otlp.Protocol = protocol;
                 otlp.Headers = $"Authorization=Bearer {TestAccounts.ApiToken}";
+                otlp.HttpClientFactory = () => new HttpClient(mesh.Console.CreateMeshHandler());
                 otlp.ExportProcessorType = OpenTelemetry.ExportProcessorType.Simple;
             })
             .Build())
@@ -107,6 +109,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
                 otlp.Endpoint = endpoint;
                 otlp.Protocol = protocol;
                 otlp.Headers = $"Authorization=Bearer {TestAccounts.ApiToken}";
+                otlp.HttpClientFactory = () => new HttpClient(mesh.Console.CreateMeshHandler());
                 // The SDK's default, spelled out: every export repeats the totals since the start.
                 reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
             })
@@ -146,6 +149,7 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
             Service = "shop-s",
             AppPort = KestrelConsole.FreePort(),
             ControlPlane = mesh.Console.ControlPlaneAddress,
+            ControlPlaneCa = MeshFixture.TrustOf(mesh.Console),
             JoinToken = KestrelConsole.JoinToken,
             OutboundPort = KestrelConsole.FreePort(),
             InboundPort = KestrelConsole.FreePort(),

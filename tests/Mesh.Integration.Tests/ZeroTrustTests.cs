@@ -223,6 +223,7 @@ public sealed class ZeroTrustTests(ZeroTrustTests.Mesh mesh, ITestOutputHelper o
                 Service = service,
                 AppPort = appPort,
                 ControlPlane = Console.ControlPlaneAddress,
+                ControlPlaneCa = MeshFixture.TrustOf(Console),
                 JoinToken = KestrelConsole.JoinToken,
                 OutboundPort = KestrelConsole.FreePort(),
                 InboundPort = KestrelConsole.FreePort(),

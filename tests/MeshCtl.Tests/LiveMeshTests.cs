@@ -191,6 +191,7 @@ public sealed class LiveMesh : IAsyncLifetime
             Service = service,
             AppPort = appPort,
             ControlPlane = Console.Console.ControlPlaneAddress,
+            ControlPlaneCa = Console.Console.MeshTls ? new ControlPlaneCa(Console.Console.CaFile, Console.Console.ReadCa()) : null,
             JoinToken = KestrelConsole.JoinToken,
             Labels = new Dictionary<string, string> { ["version"] = version },
             OutboundPort = KestrelConsole.FreePort(),

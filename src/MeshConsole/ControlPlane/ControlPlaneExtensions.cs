@@ -1,5 +1,4 @@
 using Mesh.Policy.Snapshots;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MeshConsole.ControlPlane;
 
@@ -11,11 +10,8 @@ internal static class ControlPlaneExtensions
             .Bind(builder.Configuration.GetSection(ControlPlaneOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // gRPC without TLS needs an HTTP/2-only endpoint (a cleartext HTTP/1.1+2 endpoint answers
-        // HTTP/2 with HTTP_1_1_REQUIRED). Set here, so an endpoint configured only by its URL works.
-        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
-            .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
-            .Endpoint("ControlPlane", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
+        // The ControlPlane endpoint itself (HTTP/2, TLS from the mesh CA) is set up with the other
+        // mesh-facing endpoints in Identity/MeshEndpoints.
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
         // Reports the same checks as /healthz (the store) to gRPC health clients.

@@ -54,6 +54,50 @@ internal static class CertificateFactory
         return request.Create(issuer, now - Backdate, notAfter, Serial());
     }
 
+    /// <summary>
+    /// A TLS server certificate for the console's mesh-facing endpoints, naming <paramref name="hostNames"/>
+    /// (DNS names or IP addresses), with a new P-256 key it carries. Never outlives its issuer.
+    /// </summary>
+    public static X509Certificate2 IssueServer(IReadOnlyList<string> hostNames, X509Certificate2 issuer, DateTimeOffset now, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(hostNames);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName(hostNames[0]);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([_serverAuth], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var host in hostNames)
+        {
+            if (System.Net.IPAddress.TryParse(host, out var address))
+                names.AddIpAddress(address);
+            else
+                names.AddDnsName(host);
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        var notAfter = now + lifetime;
+        if (notAfter > issuer.NotAfter)
+            notAfter = issuer.NotAfter;
+        using var issued = request.Create(issuer, now - Backdate, notAfter, Serial());
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
+    /// The pin of a CA, as sidecars take it (<c>--control-plane-ca-pin</c>): <c>sha256:</c> and the
+    /// lower-case hex SHA-256 of its SubjectPublicKeyInfo, as kubeadm pins a cluster CA. It survives
+    /// re-issuing the CA's certificate with the same key.
+    /// </summary>
+    public static string Pin(X509Certificate2 authority)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(authority.PublicKey.ExportSubjectPublicKeyInfo()));
+    }
+
     /// <summary>128 random bits, positive: RFC 5280 serials must be, and unpredictable ones cannot be chosen by a requester.</summary>
     private static byte[] Serial()
     {

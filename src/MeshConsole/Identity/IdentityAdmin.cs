@@ -112,7 +112,7 @@ internal sealed partial class IdentityAdmin(
         using var certificate = X509CertificateLoader.LoadCertificate(ca.Certificate);
         return new AuthorityView(
             ca.Generation, ca.State.ToString().ToLowerInvariant(), certificate.Subject,
-            Convert.ToHexString(SHA256.HashData(ca.Certificate)), ca.NotAfter, ca.RetireAt, ca.CreatedAt, ca.CreatedBy);
+            Convert.ToHexString(SHA256.HashData(ca.Certificate)), CertificateFactory.Pin(certificate), ca.NotAfter, ca.RetireAt, ca.CreatedAt, ca.CreatedBy);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Join token {Name} (scope {Scope}) created by {Actor}")]

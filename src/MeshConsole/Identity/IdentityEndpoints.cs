@@ -4,10 +4,13 @@ namespace MeshConsole.Identity;
 
 /// <summary>
 /// REST for workload identity under <c>/api/identity</c>: join tokens, the CA, issued certificates
-/// and revoked instances. Every endpoint but the trust bundle is for admins.
+/// and revoked instances. Every endpoint but the trust bundle (viewers) and ca.pem (anyone) is for admins.
 /// </summary>
 internal static class IdentityEndpoints
 {
+    /// <summary>Where sidecars fetch the CA certificates to match their pin against, below <c>/api/identity</c>.</summary>
+    public const string CaPemPath = "/ca.pem";
+
     public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder app)
     {
         var identity = app.MapGroup("/api/identity").WithTags("Identity");
@@ -16,6 +19,13 @@ internal static class IdentityEndpoints
                 Results.Text(await admin.TrustBundleAsync(ct), "application/x-pem-file"))
             .WithSummary("The trusted CA certificates as PEM.")
             .RequireAuthorization(MeshPolicies.Viewer);
+        // The same certificates, for sidecars before they joined: a CA certificate is public, and a
+        // sidecar given --control-plane-ca-pin trusts only the one whose public key matches its pin,
+        // as kubeadm's discovery trusts cluster-info. Answered on every port, the control plane's too.
+        identity.MapGet(CaPemPath, async (IdentityAdmin admin, CancellationToken ct) =>
+                Results.Text(await admin.TrustBundleAsync(ct), "application/x-pem-file"))
+            .WithSummary("The trusted CA certificates as PEM, anonymously: sidecars verify them by their pin (--control-plane-ca-pin).")
+            .AllowAnonymous();
         var api = identity.MapGroup("").RequireAuthorization(MeshPolicies.Admin);
 
         api.MapPost("/join-tokens", CreateTokenAsync)

@@ -11,7 +11,7 @@ internal static class IdentityExtensions
     /// <summary>The Data Protection application name: replicas (and their login cookies) share one key ring under it.</summary>
     public const string ApplicationName = "MeshConsole";
 
-    /// <summary>Registers the mesh CA, sidecar admission and the identity endpoints' services. Call after the store, before the control plane.</summary>
+    /// <summary>Registers the mesh CA, sidecar admission, the identity endpoints' services and TLS on the mesh-facing Kestrel endpoints. Call after the store, before the control plane.</summary>
     public static WebApplicationBuilder AddWorkloadIdentity(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<IdentityOptions>().Bind(builder.Configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
@@ -30,6 +30,15 @@ internal static class IdentityExtensions
         builder.Services.AddScoped<IdentityAdmin>();
         builder.Services.AddHostedService<IdentityBootstrapper>();
         builder.Services.AddHostedService<AuthorityUpkeep>();
+
+        builder.Services.AddOptions<ControlPlaneTlsOptions>()
+            .Bind(builder.Configuration.GetSection(ControlPlaneTlsOptions.Section))
+            .Configure<IConfiguration>(ControlPlaneTlsOptions.ReadHostNameList)
+            .ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneTlsOptions>, ControlPlaneTlsOptionsValidator>());
+        builder.Services.AddSingleton<EndpointCertificate>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EndpointCertificate>());
+        builder.ConfigureMeshEndpoints();
         return builder;
     }
 }

@@ -11,9 +11,12 @@ public sealed record JoinTokenView(
 /// <summary>A join token just created, with its value: shown this once.</summary>
 public sealed record CreatedJoinToken(string Name, string Token, string Scope, DateTimeOffset ExpiresAt, int? MaxUses);
 
-/// <summary>One generation of the mesh CA: its state (active, previous or retired) and the SHA-256 fingerprint of its certificate.</summary>
+/// <summary>
+/// One generation of the mesh CA: its state (active, previous or retired), the SHA-256 fingerprint
+/// of its certificate, and its pin (<c>sha256:</c> of its public key) for sidecars' <c>--control-plane-ca-pin</c>.
+/// </summary>
 public sealed record AuthorityView(
-    int Generation, string State, string Subject, string Fingerprint, DateTimeOffset NotAfter, DateTimeOffset? RetireAt,
+    int Generation, string State, string Subject, string Fingerprint, string Pin, DateTimeOffset NotAfter, DateTimeOffset? RetireAt,
     DateTimeOffset CreatedAt, string CreatedBy);
 
 /// <summary>A workload certificate the CA issued that has not expired.</summary>

@@ -3,7 +3,6 @@ using MeshConsole.ControlPlane;
 using MeshConsole.Data;
 using MeshConsole.Telemetry.Aggregation;
 using MeshConsole.Topology;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace MeshConsole.Telemetry;
@@ -16,10 +15,8 @@ internal static class TelemetryExtensions
             .Bind(builder.Configuration.GetSection(OtlpOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // OTLP over gRPC is h2c, like the control plane: its endpoint speaks HTTP/2 only.
-        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
-            .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
-            .Endpoint("OtlpGrpc", endpoint => endpoint.ListenOptions.Protocols = HttpProtocols.Http2));
+        // The OtlpGrpc and OtlpHttp endpoints (HTTP/2 for gRPC, TLS from the mesh CA) are set up
+        // with the control plane's in Identity/MeshEndpoints.
         var maxMessageBytes = builder.Configuration.GetValue($"{OtlpOptions.Section}:{nameof(OtlpOptions.MaxMessageBytes)}", new OtlpOptions().MaxMessageBytes);
         builder.Services.AddGrpc()
             .AddServiceOptions<OtlpMetricsReceiver>(grpc => grpc.MaxReceiveMessageSize = maxMessageBytes)

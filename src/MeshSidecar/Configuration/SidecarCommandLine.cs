@@ -15,7 +15,13 @@ public static partial class SidecarCommandLine
         Usage: MeshSidecar --service NAME --app-port PORT [options]
           --service NAME            mesh service of the app beside this sidecar (MESH_SIDECAR_SERVICE)
           --app-port PORT           the app's port on 127.0.0.1 (MESH_SIDECAR_APP_PORT)
-          --control-plane URL       console's control plane, default http://127.0.0.1:15010 (MESH_SIDECAR_CONTROL_PLANE)
+          --control-plane URL       console's control plane, default https://127.0.0.1:15010; http:// only on a trusted
+                                    network whose console opted out of TLS (MESH_SIDECAR_CONTROL_PLANE)
+          --control-plane-ca FILE   PEM bundle of the mesh CA(s) an https:// control plane and OTLP endpoint must chain to,
+                                    e.g. the console's Mesh:ControlPlane:Tls:CaFile (MESH_SIDECAR_CONTROL_PLANE_CA)
+          --control-plane-ca-pin sha256:HEX
+                                    instead of a file: the SHA-256 of the mesh CA's public key (SubjectPublicKeyInfo), as
+                                    the console's Identity page and start-up log show it (MESH_SIDECAR_CONTROL_PLANE_CA_PIN)
           --label KEY=VALUE         instance label, repeatable, e.g. --label version=v2 (MESH_SIDECAR_LABELS=k=v,k=v)
           --outbound-port PORT      where the app sends its calls, default 15001 (MESH_SIDECAR_OUTBOUND_PORT)
           --inbound-port PORT       where peers arrive, default 15006 (MESH_SIDECAR_INBOUND_PORT)
@@ -25,8 +31,8 @@ public static partial class SidecarCommandLine
           --instance-id ID          unique instance name (MESH_SIDECAR_INSTANCE_ID)
           --state-dir DIR           keeps the last applied snapshot, default .mesh-sidecar (MESH_SIDECAR_STATE_DIR)
           --join-token TOKEN        join token from the console (mjt_...), sent when connecting and on OTLP exports (MESH_JOIN_TOKEN)
-          --otlp-endpoint URL       push metrics over OTLP too, e.g. http://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
-          --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. http://127.0.0.1:4318/v1/metrics),
+          --otlp-endpoint URL       push metrics over OTLP too, e.g. https://127.0.0.1:4317 (MESH_SIDECAR_OTLP_ENDPOINT)
+          --otlp-protocol PROTOCOL  grpc or http/protobuf (URL with its path, e.g. https://127.0.0.1:4318/v1/metrics),
                                     default grpc (MESH_SIDECAR_OTLP_PROTOCOL)
           --otlp-interval-ms N      how often metrics are pushed, 100–3600000, default 10000 (MESH_SIDECAR_OTLP_INTERVAL_MS)
         """;
@@ -36,6 +42,8 @@ public static partial class SidecarCommandLine
         ["--service"] = "MESH_SIDECAR_SERVICE",
         ["--app-port"] = "MESH_SIDECAR_APP_PORT",
         ["--control-plane"] = "MESH_SIDECAR_CONTROL_PLANE",
+        ["--control-plane-ca"] = "MESH_SIDECAR_CONTROL_PLANE_CA",
+        ["--control-plane-ca-pin"] = "MESH_SIDECAR_CONTROL_PLANE_CA_PIN",
         ["--label"] = "MESH_SIDECAR_LABELS",
         ["--outbound-port"] = "MESH_SIDECAR_OUTBOUND_PORT",
         ["--inbound-port"] = "MESH_SIDECAR_INBOUND_PORT",
@@ -105,7 +113,7 @@ public static partial class SidecarCommandLine
 
         var appPort = missingValues.Contains("--app-port") ? null : Port("--app-port", Value("--app-port"), null, errors);
         var labels = Labels(values.TryGetValue("--label", out var given) ? given : SplitList(environment(_variables["--label"])), errors);
-        var controlPlane = Value("--control-plane") ?? "http://127.0.0.1:15010";
+        var controlPlane = Value("--control-plane") ?? DefaultControlPlane;
         if (!Uri.TryCreate(controlPlane, UriKind.Absolute, out var controlPlaneUri) || controlPlaneUri.Scheme is not ("http" or "https"))
             errors.Add($"--control-plane: \"{controlPlane}\" is not an http:// or https:// URL");
 
@@ -121,11 +129,13 @@ public static partial class SidecarCommandLine
             // The value is a secret: say what is wrong with it without repeating it.
             errors.Add("--join-token: not a join token (mjt_ followed by 43 base64url characters)");
 
+        var otlp = Otlp(Value, missingValues, errors);
+        var (ca, pin) = Trust(Value, controlPlaneUri, otlp, errors);
         var options = new SidecarOptions
         {
             Service = service ?? "",
             AppPort = appPort ?? 0,
-            ControlPlane = controlPlaneUri ?? new Uri("http://127.0.0.1:15010"),
+            ControlPlane = controlPlaneUri ?? new Uri(DefaultControlPlane),
             Labels = labels,
             OutboundPort = Port("--outbound-port", Value("--outbound-port"), 15001, errors) ?? 0,
             InboundPort = Port("--inbound-port", Value("--inbound-port"), 15006, errors) ?? 0,
@@ -135,7 +145,9 @@ public static partial class SidecarCommandLine
             InstanceId = Value("--instance-id"),
             StateDirectory = Value("--state-dir") ?? ".mesh-sidecar",
             JoinToken = joinToken,
-            Otlp = Otlp(Value, missingValues, errors),
+            Otlp = otlp,
+            ControlPlaneCa = ca,
+            ControlPlaneCaPin = pin,
         };
 
         var ports = new[] { ("--app-port", options.AppPort), ("--outbound-port", options.OutboundPort), ("--inbound-port", options.InboundPort), ("--admin-port", options.AdminPort) };
@@ -143,6 +155,79 @@ public static partial class SidecarCommandLine
             errors.Add($"{string.Join(" and ", clash.Select(c => c.Item1))}: all say {clash.Key}; each needs its own port");
 
         return errors.Count > 0 ? (null, errors) : (options, errors);
+    }
+
+    /// <summary>
+    /// What an https:// control plane and OTLP endpoint are verified against: a CA file, a pin, or
+    /// (neither given) the system trust store. A flag that nothing https would use is a mistake.
+    /// </summary>
+    private static (ControlPlaneCa? Ca, string? Pin) Trust(Func<string, string?> value, Uri? controlPlane, OtlpExport? otlp, List<string> errors)
+    {
+        var file = value("--control-plane-ca");
+        var pinText = value("--control-plane-ca-pin");
+        var https = controlPlane?.Scheme == Uri.UriSchemeHttps || otlp?.Endpoint.Scheme == Uri.UriSchemeHttps;
+        ControlPlaneCa? ca = null;
+        if (file is not null)
+        {
+            if (!https)
+                errors.Add("--control-plane-ca: nothing would use it: the control plane and the OTLP endpoint are http://");
+            else
+                ca = ReadCa(file, errors);
+        }
+
+        string? pin = null;
+        if (pinText is not null)
+        {
+            if (!PinPattern().IsMatch(pinText))
+                errors.Add($"--control-plane-ca-pin: \"{pinText}\" is not sha256: followed by 64 hexadecimal digits (the SHA-256 of the CA's SubjectPublicKeyInfo)");
+            else if (!https)
+                errors.Add("--control-plane-ca-pin: nothing would use it: the control plane and the OTLP endpoint are http://");
+            else
+                pin = pinText.ToLowerInvariant();
+        }
+
+        return (ca, pin);
+    }
+
+    private static ControlPlaneCa? ReadCa(string file, List<string> errors)
+    {
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            errors.Add($"--control-plane-ca: cannot read \"{file}\": {ex.Message}");
+            return null;
+        }
+
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            errors.Add($"--control-plane-ca: \"{file}\" is not a PEM bundle of certificates: {ex.Message}");
+            return null;
+        }
+
+        if (certificates.Count == 0)
+        {
+            errors.Add($"--control-plane-ca: \"{file}\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+            return null;
+        }
+
+        var notCa = certificates.FirstOrDefault(c =>
+            c.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension>().FirstOrDefault() is not { CertificateAuthority: true });
+        if (notCa is not null)
+        {
+            errors.Add($"--control-plane-ca: \"{file}\" holds {notCa.Subject}, which is not a CA certificate");
+            return null;
+        }
+
+        return new ControlPlaneCa(file, certificates);
     }
 
     /// <summary>The OTLP export when an endpoint is given; its protocol and interval mean nothing without one.</summary>
@@ -233,6 +318,13 @@ public static partial class SidecarCommandLine
 
     private static string[] SplitList(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The console's control plane when no flag names it: the console's own default, with TLS.</summary>
+    public const string DefaultControlPlane = "https://127.0.0.1:15010";
+
+    /// <summary>A CA pin as kubeadm writes them: sha256: and the hex SHA-256 of a SubjectPublicKeyInfo.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^sha256:[0-9A-Fa-f]{64}$")]
+    private static partial System.Text.RegularExpressions.Regex PinPattern();
 
     /// <summary>A join token as the console makes them: 32 random bytes in base64url after <c>mjt_</c>.</summary>
     [System.Text.RegularExpressions.GeneratedRegex("^mjt_[A-Za-z0-9_-]{43}$")]

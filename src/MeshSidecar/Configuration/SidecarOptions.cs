@@ -9,7 +9,19 @@ public sealed record SidecarOptions
     /// <summary>The app's own port on 127.0.0.1; inbound calls are forwarded there.</summary>
     public required int AppPort { get; init; }
 
-    public Uri ControlPlane { get; init; } = new("http://127.0.0.1:15010");
+    public Uri ControlPlane { get; init; } = new("https://127.0.0.1:15010");
+
+    /// <summary>
+    /// CA certificates an https:// control plane (and OTLP endpoint) must chain to, read from
+    /// <c>--control-plane-ca</c>; null when none was given.
+    /// </summary>
+    public ControlPlaneCa? ControlPlaneCa { get; init; }
+
+    /// <summary>
+    /// <c>sha256:</c> and 64 lower-case hex digits: the hash of the SubjectPublicKeyInfo of a CA the
+    /// console's certificate chain must hold (<c>--control-plane-ca-pin</c>); null when none was given.
+    /// </summary>
+    public string? ControlPlaneCaPin { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
@@ -49,6 +61,9 @@ public sealed record SidecarOptions
 
     public string SnapshotPath => Path.Combine(StateDirectory, $"{Service}-{InboundPort}.snapshot.pb");
 }
+
+/// <summary>CA certificates from a PEM bundle, and the file they came from (for log lines).</summary>
+public sealed record ControlPlaneCa(string Source, System.Security.Cryptography.X509Certificates.X509Certificate2Collection Certificates);
 
 /// <summary>An OTLP destination for the sidecar's metrics: a collector, or the console's receiver.</summary>
 /// <param name="Endpoint">For gRPC the collector's address (http://host:4317); for HTTP the full URL (http://host:4318/v1/metrics).</param>

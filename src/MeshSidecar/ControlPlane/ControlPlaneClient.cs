@@ -17,7 +17,8 @@ namespace MeshSidecar.ControlPlane;
 /// the certificate in force the whole time.
 /// </summary>
 internal sealed partial class ControlPlaneClient(
-    SidecarOptions options, SnapshotHolder holder, IdentityHolder identity, TimeProvider time, ILogger<ControlPlaneClient> logger) : BackgroundService
+    SidecarOptions options, SnapshotHolder holder, IdentityHolder identity, ControlPlaneTrust trust, TimeProvider time, ILogger<ControlPlaneClient> logger)
+    : BackgroundService
 {
     /// <summary>How long a rotation request may stay unanswered before it is sent again.</summary>
     private static readonly TimeSpan _rotationRetry = TimeSpan.FromSeconds(30);
@@ -32,15 +33,23 @@ internal sealed partial class ControlPlaneClient(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var channel = GrpcChannel.ForAddress(options.ControlPlane);
+        // Over TLS the console's certificate is checked against the sidecar's trust sources; h2c
+        // (an opt-out for a trusted network) keeps the channel's own handler.
+        using var channel = options.ControlPlane.Scheme == Uri.UriSchemeHttps
+            ? GrpcChannel.ForAddress(options.ControlPlane, new GrpcChannelOptions { HttpHandler = trust.CreateHandler(options.ControlPlane), DisposeHttpClient = true })
+            : GrpcChannel.ForAddress(options.ControlPlane);
         var client = new Mesh.Contracts.V1.ControlPlane.ControlPlaneClient(channel);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (await RunSessionAsync(client, stoppingToken).ConfigureAwait(false))
+                // A pin needs the CA it names before the first handshake can be checked.
+                if ((!trust.NeedsPinnedCa || await trust.FetchPinnedCaAsync(stoppingToken).ConfigureAwait(false))
+                    && await RunSessionAsync(client, stoppingToken).ConfigureAwait(false))
+                {
                     failures = 0;
+                }
             }
             catch (Exception ex) when (stoppingToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
             {

@@ -32,6 +32,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /account/sso"] = Anonymous,
         ["GET,POST /account/sso/problem"] = Anonymous,
         [" /healthz"] = Anonymous,
+        ["GET /api/identity/ca.pem"] = Anonymous,
         ["POST /mesh.v1.ControlPlane/Connect"] = Anonymous,
         [" mesh.v1.ControlPlane/{unimplementedMethod:grpcunimplemented}"] = Anonymous,
         ["POST /grpc.health.v1.Health/Check"] = Anonymous,

@@ -37,7 +37,7 @@ public sealed class CaRenewalTests : IAsyncLifetime
     [Fact]
     public async Task ActiveCaNearItsEnd_RotatedByTheConsole_SidecarsTrustBothDuringTheOverlap()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var first = Assert.Single((await sidecar.NextSnapshotAsync()).TrustAnchors);
         var before = await AuthoritiesAsync();

@@ -36,7 +36,7 @@ public sealed class CaRotationTests : IAsyncLifetime
     [Fact]
     public async Task RotateCa_BothAnchorsDuringOverlapThenOnlyTheNewAndNewCertificatesFromIt()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var old = Assert.Single((await sidecar.NextSnapshotAsync()).TrustAnchors);
 

@@ -107,7 +107,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     public async Task Connect_SingleUseTokenUsedByAnotherInstance_UnauthenticatedAndNotCounted()
     {
         var value = await CreateTokenAsync("once", maxUses: 1);
-        await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var first = FakeSidecar.Open(_console);
         await first.SayHelloAsync(Hello("orders", "orders-1", value));
         await first.NextSnapshotAsync();
 
@@ -164,7 +164,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Connect_Admitted_CertificateBeforeFirstSnapshotAndChainsToItsTrustAnchor()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var first = await sidecar.FirstMessageAsync();
@@ -185,7 +185,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task CertificateRequest_NewCsr_NewCertificateForThatKey()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var first = await sidecar.NextCertificateAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -205,7 +205,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task CertificateRequest_BadCsr_InvalidArgumentNamingTheField()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await sidecar.NextCertificateAsync();
 
@@ -219,10 +219,10 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task RevokeInstance_EndsItsStreamAndOthersAreSentItsSerial()
     {
-        await using var watcher = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var watcher = FakeSidecar.Open(_console);
         await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await watcher.NextSnapshotAsync();
-        await using var revoked = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var revoked = FakeSidecar.Open(_console);
         await revoked.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         using var leaf = X509CertificateLoader.LoadCertificate((await revoked.NextCertificateAsync()).Certificate.ToByteArray());
 
@@ -246,7 +246,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
 
     private async Task<RpcException> RefusedAsync(Hello hello)
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(hello);
         return await sidecar.EndedAsync();
     }

@@ -43,7 +43,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Connect_Hello_ListedNotRoutableUntilItsFirstAckThenHealthyAndSynced()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", port: 17006));
         var first = await sidecar.NextSnapshotListingAsync("orders-1");
@@ -66,7 +66,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Connect_HelloServingASnapshotFromDisk_RoutableAtOnce()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         var hello = FakeSidecar.Hello("orders", "orders-1");
         hello.AppliedRevision = 3;
         hello.AppliedHash = new string('a', 64);
@@ -84,8 +84,8 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     public async Task RevisionCommitted_PushedToEveryStreamAndAckedAtThatRevision()
     {
         await _api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
-        await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
-        await using var second = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var first = FakeSidecar.Open(_console);
+        await using var second = FakeSidecar.Open(_console);
         await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", version: "v2"));
         await first.AckAsync(await first.NextSnapshotAsync());
@@ -108,7 +108,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Nack_StateNackedWithTheError()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
@@ -121,11 +121,11 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task SecondSidecarJoins_FirstIsPushedTheNewEndpoint()
     {
-        await using var first = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var first = FakeSidecar.Open(_console);
         await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await first.AckAsync(await first.NextSnapshotAsync());
 
-        await using var second = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var second = FakeSidecar.Open(_console);
         await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-7", port: 18006));
 
         var discovered = await first.NextSnapshotAsync(s => s.Services.Any(x => x.Name == "orders"));
@@ -135,10 +135,10 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task SidecarGone_DisconnectedThenUnhealthyAfterGrace()
     {
-        await using var watcher = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var watcher = FakeSidecar.Open(_console);
         await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await watcher.AckAsync(await watcher.NextSnapshotAsync());
-        var leaving = FakeSidecar.Open(_console.ControlPlaneAddress);
+        var leaving = FakeSidecar.Open(_console);
         await leaving.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await leaving.NextSnapshotAsync();
 
@@ -160,7 +160,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [InlineData("orders", "orders-1", "127.0.0.1", 0, "hello.inbound_port: 0 is not a port")]
     public async Task Connect_BadHello_InvalidArgumentNamingTheField(string service, string instance, string address, int port, string expected)
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
 
         await sidecar.SayHelloAsync(new Hello { Service = service, InstanceId = instance, Address = address, InboundPort = (uint)port });
 
@@ -173,7 +173,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Connect_AckBeforeHello_InvalidArgument()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
 
         await sidecar.SendAsync(new SidecarMessage { Ack = new Ack { Nonce = "x" } });
 
@@ -185,7 +185,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Ack_UnknownNonce_InvalidArgumentAndDisconnected()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await sidecar.NextSnapshotAsync();
 
@@ -200,7 +200,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Ack_SameNonceTwice_StaysConnectedAndSynced()
     {
-        await using var sidecar = FakeSidecar.Open(_console.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
@@ -217,7 +217,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task GrpcHealth_Serving()
     {
-        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress);
+        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = _console.CreateMeshHandler() });
 
         var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
@@ -228,7 +228,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     public async Task GrpcReflection_ListsTheControlPlaneService()
     {
         // Reflection describes the console's services: a viewer's, unlike Connect and health.
-        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler().Authenticate() });
+        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = _console.CreateMeshHandler().Authenticate() });
         using var call = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });

@@ -29,7 +29,9 @@ public sealed class FakeSidecar : IAsyncDisposable
     /// <summary>How the stream ended, once it has.</summary>
     public RpcException? Failure { get; private set; }
 
-    public static FakeSidecar Open(Uri controlPlane) => new(GrpcChannel.ForAddress(controlPlane));
+    /// <summary>A stream to the console's control plane, trusting its CAs as a sidecar given the CA file does.</summary>
+    public static FakeSidecar Open(KestrelConsole console) =>
+        new(GrpcChannel.ForAddress(console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = console.CreateMeshHandler(), DisposeHttpClient = true }));
 
     /// <summary>A valid Hello: the test console's join token and a CSR for a fresh P-256 key.</summary>
     public static Hello Hello(string service, string instance, int port = 15006, string version = "v1") => new()

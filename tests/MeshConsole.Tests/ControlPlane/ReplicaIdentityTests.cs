@@ -32,10 +32,10 @@ public sealed class ReplicaIdentityTests : IAsyncLifetime
     [Fact]
     public async Task RevokeOnOneReplica_StreamOnTheOtherEndsAndItsPeersGetTheSerial()
     {
-        await using var watcher = FakeSidecar.Open(_second.ControlPlaneAddress);
+        await using var watcher = FakeSidecar.Open(_second);
         await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await watcher.NextSnapshotAsync();
-        await using var revoked = FakeSidecar.Open(_second.ControlPlaneAddress);
+        await using var revoked = FakeSidecar.Open(_second);
         await revoked.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await revoked.NextCertificateAsync();
         using var api = _first.CreateHttpClient();
@@ -49,7 +49,7 @@ public sealed class ReplicaIdentityTests : IAsyncLifetime
     [Fact]
     public async Task RotateOnOneReplica_SidecarsOfTheOtherTrustBothAndAreSignedByTheNewCa()
     {
-        await using var sidecar = FakeSidecar.Open(_second.ControlPlaneAddress);
+        await using var sidecar = FakeSidecar.Open(_second);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await sidecar.NextSnapshotAsync();
         using var api = _first.CreateHttpClient();

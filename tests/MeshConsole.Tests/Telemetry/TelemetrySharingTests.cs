@@ -84,7 +84,7 @@ public sealed class TelemetrySharingTests
         replicaA.StartServer();
         replicaB.StartServer();
 
-        using var otlp = new HttpClient { BaseAddress = replicaA.OtlpHttpAddress }.Authenticate();
+        using var otlp = new HttpClient(replicaA.CreateMeshHandler()) { BaseAddress = replicaA.OtlpHttpAddress }.Authenticate();
         await OtlpExports.PostCallsAsync(otlp, "web", "api", 10, DateTimeOffset.UtcNow);
 
         using var a = replicaA.CreateHttpClient();

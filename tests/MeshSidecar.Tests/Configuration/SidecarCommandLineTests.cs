@@ -89,7 +89,9 @@ public class SidecarCommandLineTests
         Assert.NotNull(options);
         Assert.Equal("orders", options.Service);
         Assert.Equal(7001, options.AppPort);
-        Assert.Equal(new Uri("http://127.0.0.1:15010"), options.ControlPlane);
+        Assert.Equal(new Uri("https://127.0.0.1:15010"), options.ControlPlane);
+        Assert.Null(options.ControlPlaneCa);
+        Assert.Null(options.ControlPlaneCaPin);
         Assert.Empty(options.Labels);
         Assert.Equal(15001, options.OutboundPort);
         Assert.Equal(15006, options.InboundPort);
@@ -116,6 +118,7 @@ public class SidecarCommandLineTests
         Assert.Equal(
             [
                 "MESH_JOIN_TOKEN", "MESH_SIDECAR_ADMIN_PORT", "MESH_SIDECAR_ADVERTISE_ADDRESS", "MESH_SIDECAR_CONTROL_PLANE",
+                "MESH_SIDECAR_CONTROL_PLANE_CA", "MESH_SIDECAR_CONTROL_PLANE_CA_PIN",
                 "MESH_SIDECAR_INBOUND_PORT", "MESH_SIDECAR_INSTANCE_ID", "MESH_SIDECAR_LABELS",
                 "MESH_SIDECAR_LISTEN_ADDRESS", "MESH_SIDECAR_OTLP_ENDPOINT", "MESH_SIDECAR_OTLP_INTERVAL_MS",
                 "MESH_SIDECAR_OTLP_PROTOCOL", "MESH_SIDECAR_OUTBOUND_PORT", "MESH_SIDECAR_STATE_DIR",
@@ -885,5 +888,120 @@ public class SidecarCommandLineTests
         Assert.Equal("127.0.0.1", options.EffectiveAdvertiseAddress);
         Assert.Equal($"orders-{Environment.MachineName.ToLowerInvariant()}-15006", options.EffectiveInstanceId);
         Assert.Equal(Path.Combine(".mesh-sidecar", "orders-15006.snapshot.pb"), options.SnapshotPath);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaFile_ReadsItsCertificates()
+    {
+        using var ca = new TestCa();
+        using var file = new TempFile(ca.Certificate.ExportCertificatePem());
+
+        var (options, errors) = Parse(Required("--control-plane", "https://console:15010", "--control-plane-ca", file.Path));
+
+        Assert.Empty(errors);
+        Assert.NotNull(options?.ControlPlaneCa);
+        Assert.Equal(file.Path, options.ControlPlaneCa.Source);
+        Assert.Equal(ca.Certificate.Thumbprint, Assert.Single(options.ControlPlaneCa.Certificates).Thumbprint);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaPinFromVariable_GivesLowerCasePin()
+    {
+        var pin = "sha256:" + new string('A', 64);
+        var variables = new Dictionary<string, string> { ["MESH_SIDECAR_CONTROL_PLANE_CA_PIN"] = pin };
+
+        var (options, errors) = Parse(variables, Required());
+
+        Assert.Empty(errors);
+        Assert.Equal("sha256:" + new string('a', 64), options?.ControlPlaneCaPin);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaUnreadable_RefusedNamingFlagAndFile()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-ca-{Guid.NewGuid():N}.pem");
+
+        var error = SingleError(Required("--control-plane-ca", missing));
+
+        Assert.StartsWith($"--control-plane-ca: cannot read \"{missing}\": ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaWithoutCertificate_RefusedNamingFlag()
+    {
+        using var file = new TempFile("not a certificate\n");
+
+        var error = SingleError(Required("--control-plane-ca", file.Path));
+
+        Assert.Equal($"--control-plane-ca: \"{file.Path}\" holds no PEM certificate (-----BEGIN CERTIFICATE-----)", error);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaCorruptPem_RefusedNamingFlag()
+    {
+        using var file = new TempFile("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+
+        var error = SingleError(Required("--control-plane-ca", file.Path));
+
+        Assert.StartsWith($"--control-plane-ca: \"{file.Path}\" is not a PEM bundle of certificates: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaHoldsLeafCertificate_RefusedNamingFlag()
+    {
+        using var ca = new TestCa();
+        using var leaf = ca.Client("orders");
+        using var file = new TempFile(leaf.ExportCertificatePem());
+
+        var error = SingleError(Required("--control-plane-ca", file.Path));
+
+        Assert.Equal($"--control-plane-ca: \"{file.Path}\" holds {leaf.Subject}, which is not a CA certificate", error);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("sha256:0123")]
+    [InlineData("sha1:0123456789012345678901234567890123456789")]
+    [InlineData("sha256:zz23456789012345678901234567890123456789012345678901234567890123")]
+    public void Parse_ControlPlaneCaPinMalformed_RefusedNamingFlag(string pin)
+    {
+        var error = SingleError(Required("--control-plane-ca-pin", pin));
+
+        Assert.Equal($"--control-plane-ca-pin: \"{pin}\" is not sha256: followed by 64 hexadecimal digits (the SHA-256 of the CA's SubjectPublicKeyInfo)", error);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaPinWithPlainControlPlane_RefusedAsUnused()
+    {
+        var error = SingleError(Required("--control-plane", "http://console:15010", "--control-plane-ca-pin", "sha256:" + new string('0', 64)));
+
+        Assert.Equal("--control-plane-ca-pin: nothing would use it: the control plane and the OTLP endpoint are http://", error);
+    }
+
+    [Fact]
+    public void Parse_ControlPlaneCaWithHttpsOtlpOnly_Accepted()
+    {
+        using var ca = new TestCa();
+        using var file = new TempFile(ca.Certificate.ExportCertificatePem());
+
+        var (options, errors) = Parse(Required(
+            "--control-plane", "http://console:15010", "--otlp-endpoint", "https://console:4317", "--control-plane-ca", file.Path));
+
+        Assert.Empty(errors);
+        Assert.NotNull(options?.ControlPlaneCa);
+    }
+
+    /// <summary>A file in the temp folder with the given text, deleted at the end of the test.</summary>
+    private sealed class TempFile : IDisposable
+    {
+        public TempFile(string text)
+        {
+            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"sidecar-ca-{Guid.NewGuid():N}.pem");
+            File.WriteAllText(Path, text);
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => File.Delete(Path);
     }
 }
