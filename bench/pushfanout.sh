@@ -11,6 +11,10 @@
 #   DRIVER_ARGS="--full-parse" bench/pushfanout.sh   # the driver parses every snapshot whole
 #   HEARTBEAT_GRACE=00:05:00 bench/pushfanout.sh     # the console's Mesh:ControlPlane:HeartbeatGrace (default 15 s)
 #   KEEP=1 bench/pushfanout.sh              # keep the temporary folder (console logs)
+#   STORE=postgres bench/pushfanout.sh      # the console on Postgres (a throwaway cluster started here, as
+#                                           # ./test.sh does; or POSTGRES=<admin connection string>); a database per N
+#   CONTROL_PLANE_TLS=1 bench/pushfanout.sh # the control plane over TLS (a mesh CA certificate; the driver
+#                                           # trusts the CA file the console writes), as shipped; default h2c
 #   RSS_LIMIT_MIB=0 bench/pushfanout.sh     # no memory guard (see below)
 #
 # Memory guard: at N=5000 the console's RSS has grown past 20 GiB. So that a run cannot take the
@@ -46,9 +50,16 @@ ADMIN_PASSWORD=$(head -c 18 /dev/urandom | basenc --base64url)
 AVAILABLE_MIB=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
 RSS_LIMIT_MIB=${RSS_LIMIT_MIB:-$((AVAILABLE_MIB > 4096 ? AVAILABLE_MIB - 3072 : 1024))}
 
+STORE=${STORE:-sqlite}
+CONTROL_PLANE_TLS=${CONTROL_PLANE_TLS:-0}
+[[ $STORE == sqlite || $STORE == postgres ]] || { echo "pushfanout.sh: STORE is sqlite or postgres, not \"$STORE\"" >&2; exit 2; }
+[[ $CONTROL_PLANE_TLS == 0 || $CONTROL_PLANE_TLS == 1 ]] || { echo "pushfanout.sh: CONTROL_PLANE_TLS is 0 or 1" >&2; exit 2; }
+CP_SCHEME=$([[ $CONTROL_PLANE_TLS == 1 ]] && echo https || echo http)
+
 WORK=$(mktemp -d /tmp/mesh-bench-pushfanout.XXXXXX)
 CONSOLE_PID=""
 GUARD_PID=""
+PG_STOP=""
 stop_console() {
     if [[ -n $GUARD_PID ]]; then
         kill "$GUARD_PID" 2>/dev/null || true
@@ -64,6 +75,7 @@ stop_console() {
 }
 cleanup() {
     stop_console
+    [[ -z $PG_STOP ]] || eval "$PG_STOP"
     if [[ -n ${KEEP:-} ]]; then echo "kept $WORK (console logs, driver output)"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -82,6 +94,23 @@ done)
 CONSOLE_BIN="$ROOT/src/MeshConsole/bin/Release/net10.0"
 DRIVER="$ROOT/bench/Mesh.Bench.PushFanout/bin/Release/net10.0/Mesh.Bench.PushFanout"
 
+# Postgres: the given server, or a throwaway cluster (fsync off, as in ./test.sh: the figures are the
+# console's, not the disk's).
+if [[ $STORE == postgres && -z ${POSTGRES:-} ]]; then
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+    [[ -x ${pg_bin:-}/initdb ]] || { echo "pushfanout.sh: STORE=postgres needs the postgresql package or POSTGRES=<connection string>" >&2; exit 2; }
+    as_pg=()
+    if [[ $(id -u) == 0 ]]; then chown postgres "$WORK"; as_pg=(runuser -u postgres --); fi
+    pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    "${as_pg[@]}" "$pg_bin/initdb" -D "$WORK/pg" -U postgres --auth=trust >/dev/null
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" \
+        -o "-p $pg_port -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" -w start >/dev/null
+    PG_STOP="${as_pg[*]} $pg_bin/pg_ctl -D $WORK/pg -m immediate stop >/dev/null 2>&1 || true"
+    POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    echo "== Postgres $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port (fsync off)"
+fi
+echo "== store $STORE, control plane $([[ $CONTROL_PLANE_TLS == 1 ]] && echo "over TLS" || echo h2c)"
+
 SUMMARY="$WORK/summary.txt"
 : >"$SUMMARY"
 for n in $SIZES; do
@@ -93,11 +122,24 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 for s in socks: s.close()')
     data="$WORK/console-$n"
     mkdir -p "$data"
+    store_env=()
+    if [[ $STORE == postgres ]]; then
+        database="mesh_bench_${n}_$$"
+        python3 - "$POSTGRES" "$database" <<'PY' || { echo "pushfanout.sh: could not create database $database" >&2; exit 1; }
+import subprocess, sys
+parts = dict(p.split("=", 1) for p in sys.argv[1].split(";") if p)
+subprocess.run(["psql", "-h", parts.get("Host", "127.0.0.1"), "-p", parts.get("Port", "5432"), "-U", parts.get("Username", "postgres"),
+                "-d", parts.get("Database", "postgres"), "-qc", f"CREATE DATABASE {sys.argv[2]}"], check=True,
+               env={"PGPASSWORD": parts.get("Password", ""), "PATH": "/usr/bin:/bin"})
+PY
+        store_env=(Mesh__Store=postgres "ConnectionStrings__Mesh=$(echo "$POSTGRES" | sed "s/Database=[^;]*/Database=$database/")")
+    fi
     echo
     echo "== N=$n: console (http :$P_HTTP, control plane :$P_CP, data $data, heartbeat grace ${HEARTBEAT_GRACE:-default})"
-    (cd "$CONSOLE_BIN" && exec env ${HEARTBEAT_GRACE:+Mesh__ControlPlane__HeartbeatGrace=$HEARTBEAT_GRACE} \
+    (cd "$CONSOLE_BIN" && exec env ${HEARTBEAT_GRACE:+Mesh__ControlPlane__HeartbeatGrace=$HEARTBEAT_GRACE} "${store_env[@]}" \
         Kestrel__Endpoints__Http__Url="http://127.0.0.1:$P_HTTP" \
-        Kestrel__Endpoints__ControlPlane__Url="http://127.0.0.1:$P_CP" \
+        Kestrel__Endpoints__ControlPlane__Url="$CP_SCHEME://127.0.0.1:$P_CP" \
+        Mesh__ControlPlane__Tls__CaFile="$data/mesh-ca.pem" \
         Kestrel__Endpoints__OtlpGrpc__Url="http://127.0.0.1:0" \
         Kestrel__Endpoints__OtlpHttp__Url="http://127.0.0.1:0" \
         Mesh__DataDirectory="$data" \
@@ -111,6 +153,11 @@ for s in socks: s.close()')
         [[ $i == 300 ]] && { echo "pushfanout.sh: the console did not answer /healthz within 60 s" >&2; cat "$WORK/console-$n.log" >&2; exit 1; }
         sleep 0.2
     done
+    ca_flag=()
+    if [[ $CONTROL_PLANE_TLS == 1 ]]; then
+        for _ in $(seq 100); do [[ -s $data/mesh-ca.pem ]] && break; sleep 0.1; done
+        ca_flag=(--control-plane-ca "$data/mesh-ca.pem")
+    fi
     echo "   console pid $CONSOLE_PID, VmRSS $(awk '/^VmRSS:/ { print $2 }' "/proc/$CONSOLE_PID/status") KiB at rest"
     guard="$WORK/guard-$n"
     if ((RSS_LIMIT_MIB > 0)); then
@@ -129,7 +176,7 @@ for s in socks: s.close()')
 
     status=0
     # shellcheck disable=SC2086 # DRIVER_ARGS is a list of flags
-    MESH_API_TOKEN="$API_TOKEN" MESH_JOIN_TOKEN="$JOIN_TOKEN" timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --api "http://127.0.0.1:$P_HTTP" --control-plane "http://127.0.0.1:$P_CP" \
+    MESH_API_TOKEN="$API_TOKEN" MESH_JOIN_TOKEN="$JOIN_TOKEN" timeout --kill-after=10 "$DRIVER_LIMIT" "$DRIVER" --api "http://127.0.0.1:$P_HTTP" --control-plane "$CP_SCHEME://127.0.0.1:$P_CP" "${ca_flag[@]}" \
         --sidecars "$n" --console-pid "$CONSOLE_PID" --connect-timeout "$CONNECT_TIMEOUT" --push-timeout "$PUSH_TIMEOUT" $DRIVER_ARGS | tee "$WORK/driver-$n.txt" || status=$?
     [[ $status == 0 ]] || echo "   the driver ended with status $status"
     if [[ -f $guard ]]; then

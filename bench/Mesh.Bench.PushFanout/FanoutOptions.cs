@@ -8,7 +8,8 @@ internal sealed record FanoutOptions
     public const string Usage = """
         Usage: Mesh.Bench.PushFanout --api URL --control-plane URL [options]
           --api URL              the console's REST base address, e.g. http://127.0.0.1:8080
-          --control-plane URL    the console's gRPC control plane, e.g. http://127.0.0.1:15010
+          --control-plane URL    the console's gRPC control plane, e.g. https://127.0.0.1:15010
+          --control-plane-ca F   PEM file of the mesh CA an https:// control plane's certificate must chain to
           --sidecars N           simulated sidecars, one gRPC stream each (default 1000)
           --channels N           GrpcChannels the streams are spread over (default 4)
           --ramp N               at most N streams waiting for their first snapshot at once (default: all)
@@ -48,6 +49,9 @@ internal sealed record FanoutOptions
 
     public bool FullParse { get; init; }
 
+    /// <summary>The CA file an https:// control plane is verified against; null for the system store or h2c.</summary>
+    public string? ControlPlaneCa { get; init; }
+
     /// <summary>The options, or the first mistake.</summary>
     public static (FanoutOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
@@ -82,8 +86,11 @@ internal sealed record FanoutOptions
                 PushTimeout = TimeSpan.FromSeconds(Number(values, "--push-timeout", 120, 1, 3600)),
                 SettleQuiet = TimeSpan.FromMilliseconds(Number(values, "--settle-quiet", 1000, 0, 60000)),
                 FullParse = fullParse,
+                ControlPlaneCa = values.TryGetValue("--control-plane-ca", out var ca)
+                    ? File.Exists(ca) ? ca : throw new FormatException($"--control-plane-ca: \"{ca}\" does not exist")
+                    : null,
             };
-            var known = new[] { "--api", "--control-plane", "--sidecars", "--channels", "--ramp", "--console-pid", "--connect-timeout", "--push-timeout", "--settle-quiet" };
+            var known = new[] { "--api", "--control-plane", "--sidecars", "--channels", "--ramp", "--console-pid", "--connect-timeout", "--push-timeout", "--settle-quiet", "--control-plane-ca" };
             var unknown = values.Keys.FirstOrDefault(k => !known.Contains(k, StringComparer.Ordinal));
             return unknown is null ? (options, null) : (null, $"{unknown}: unknown flag");
         }
@@ -107,7 +114,7 @@ internal sealed record FanoutOptions
             return null;
         return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? url
-            : throw new FormatException($"{flag}: \"{text}\" is not an http:// URL");
+            : throw new FormatException($"{flag}: \"{text}\" is not an http:// or https:// URL");
     }
 
     private static int Number(Dictionary<string, string> values, string flag, int fallback, int min, int max)

@@ -32,6 +32,7 @@ internal static class FanoutRun
                 EnableMultipleHttp2Connections = true,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
+                SslOptions = ControlPlaneTrust.ClientOptions(options.ControlPlaneCa),
             },
             MaxReceiveMessageSize = null,
             DisposeHttpClient = true,

@@ -1,6 +1,8 @@
 using Mesh.Store.Accounts;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,11 +28,11 @@ public static class StoreSchema
         await using var turn = await TakeTurnAsync(store, ct).ConfigureAwait(false);
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeshDbContext>();
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct).ConfigureAwait(false)).Count();
+        var pending = await PendingAsync(db, ct).ConfigureAwait(false);
         await db.Database.MigrateAsync(ct).ConfigureAwait(false);
         // Users and API tokens have their own context and history on the same database.
         var accounts = scope.ServiceProvider.GetRequiredService<AccountsDbContext>();
-        pending += (await accounts.Database.GetPendingMigrationsAsync(ct).ConfigureAwait(false)).Count();
+        pending += await PendingAsync(accounts, ct).ConfigureAwait(false);
         await accounts.Database.MigrateAsync(ct).ConfigureAwait(false);
         if (!store.IsPostgres)
         {
@@ -39,6 +41,18 @@ public static class StoreSchema
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// The migrations not applied yet. The history table is made first when missing (we hold the migration
+    /// lock): on Postgres, EF Core otherwise reads the missing table of a fresh database and logs the expected
+    /// error as a failed command (npgsql/efcore.pg#3407), which reads like a broken first start.
+    /// </summary>
+    private static async Task<int> PendingAsync(DbContext db, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), ct).ConfigureAwait(false);
+        return (await db.Database.GetPendingMigrationsAsync(ct).ConfigureAwait(false)).Count();
     }
 
     /// <summary>
