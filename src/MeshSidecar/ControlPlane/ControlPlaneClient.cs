@@ -63,6 +63,12 @@ internal sealed partial class ControlPlaneClient(
             {
                 LogUnreachable(logger, options.ControlPlane, ex.Status.Detail);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Whatever else a broken stream throws (plain HTTP/2 to a TLS port once ended the host with one),
+                // the sidecar keeps serving its last snapshot and retries: losing the console must never stop it.
+                LogUnreachable(logger, options.ControlPlane, $"{ex.GetType().Name}: {ex.Message}");
+            }
             finally
             {
                 Connected = false;
