@@ -36,7 +36,7 @@ public sealed class ControlPlaneTlsTests(MeshFixture mesh) : IClassFixture<MeshF
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
         Assert.StartsWith("sha256:", pin, StringComparison.Ordinal);
-        var edge = await EdgeAsync(mesh.Api, "pinned", "orders", e => e.GetProperty("requests").GetInt64() >= 20);
+        var edge = await MeshFixture.EdgeAsync(mesh.Api, "pinned", "orders", e => e.GetProperty("requests").GetInt64() >= 20);
         Assert.Equal(20, edge.GetProperty("requests").GetInt64());
     }
 
@@ -121,7 +121,7 @@ public sealed class ControlPlaneTlsTests(MeshFixture mesh) : IClassFixture<MeshF
 
         Assert.Equal("http", console.ControlPlaneAddress.Scheme);
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
-        var edge = await EdgeAsync(api, "h2c-caller", "orders", e => e.GetProperty("requests").GetInt64() >= 5);
+        var edge = await MeshFixture.EdgeAsync(api, "h2c-caller", "orders", e => e.GetProperty("requests").GetInt64() >= 5);
         Assert.Equal(5, edge.GetProperty("requests").GetInt64());
     }
 
@@ -180,24 +180,6 @@ public sealed class ControlPlaneTlsTests(MeshFixture mesh) : IClassFixture<MeshF
             },
         });
         return presented ?? throw new InvalidOperationException("the console presented no certificate");
-    }
-
-    internal static async Task<JsonElement> EdgeAsync(HttpClient api, string source, string destination, Func<JsonElement, bool> until)
-    {
-        JsonElement? last = null;
-        for (var attempt = 0; attempt < 75; attempt++)
-        {
-            var topology = await api.GetFromJsonAsync<JsonElement>("api/topology");
-            last = topology.GetProperty("edges").EnumerateArray()
-                .Where(e => e.GetProperty("source").GetString() == source && e.GetProperty("destination").GetString() == destination)
-                .Select(e => (JsonElement?)e)
-                .FirstOrDefault();
-            if (last is { } edge && until(edge))
-                return edge;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"edge {source} -> {destination} never got there; last: {last}");
     }
 
     /// <summary>Waits until a sidecar answers /ready as connected to the control plane (not serving a kept snapshot); bounded to 15 s.</summary>

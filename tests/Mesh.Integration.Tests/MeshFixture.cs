@@ -84,27 +84,29 @@ public sealed class MeshFixture : IAsyncLifetime
     public static HttpClient Client(SidecarOptions sidecar) =>
         new() { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.OutboundPort}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>Polls a sidecar's /config until it satisfies the predicate; bounded to 15 s.</summary>
-    public static async Task<JsonElement> WaitForAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate)
+    /// <summary>Polls the console's live topology (last minute) until the edge satisfies the predicate; bounded to 15 s.</summary>
+    public static async Task<JsonElement> EdgeAsync(HttpClient api, string source, string destination, Func<JsonElement, bool> until)
     {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.AdminPort}/") };
-        var last = "";
-        for (var attempt = 0; attempt < 150; attempt++)
+        ArgumentNullException.ThrowIfNull(api);
+        JsonElement? last = null;
+        for (var attempt = 0; attempt < 75; attempt++)
         {
-            var response = await admin.GetAsync("config");
-            if (response.IsSuccessStatusCode)
-            {
-                last = await response.Content.ReadAsStringAsync();
-                var config = JsonDocument.Parse(last).RootElement.Clone();
-                if (predicate(config))
-                    return config;
-            }
-
-            await Task.Delay(100);
+            var topology = JsonDocument.Parse(await api.GetStringAsync("api/topology?window=1m")).RootElement.Clone();
+            last = topology.GetProperty("edges").EnumerateArray()
+                .Where(e => e.GetProperty("source").GetString() == source && e.GetProperty("destination").GetString() == destination)
+                .Select(e => (JsonElement?)e)
+                .FirstOrDefault();
+            if (last is { } edge && until(edge))
+                return edge;
+            await Task.Delay(200);
         }
 
-        throw new TimeoutException($"sidecar {sidecar.EffectiveInstanceId} never got there; last config: {last}");
+        throw new TimeoutException($"edge {source} -> {destination} never got there; last: {last}");
     }
+
+    /// <summary>Polls a sidecar's /config until it satisfies the predicate; bounded to 15 s.</summary>
+    public static Task<JsonElement> WaitForAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate) =>
+        SidecarConfig.WaitForAsync(sidecar.AdminPort, sidecar.EffectiveInstanceId, predicate);
 
     public static int Endpoints(JsonElement config, string service) =>
         config.TryGetProperty("services", out var services)

@@ -199,22 +199,6 @@ public sealed class TelemetryTests(MeshFixture mesh) : IClassFixture<MeshFixture
     private async Task<JsonElement> TopologyAsync() =>
         JsonDocument.Parse(await mesh.Api.GetStringAsync("api/topology?window=1m")).RootElement.Clone();
 
-    /// <summary>Polls the topology until the edge satisfies the predicate; bounded to 15 s.</summary>
-    private async Task<JsonElement> EdgeAsync(string source, string destination, Func<JsonElement, bool> until)
-    {
-        JsonElement? last = null;
-        for (var attempt = 0; attempt < 75; attempt++)
-        {
-            var topology = await TopologyAsync();
-            last = topology.GetProperty("edges").EnumerateArray()
-                .Where(e => e.GetProperty("source").GetString() == source && e.GetProperty("destination").GetString() == destination)
-                .Select(e => (JsonElement?)e)
-                .FirstOrDefault();
-            if (last is { } edge && until(edge))
-                return edge;
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"edge {source} -> {destination} never got there; last: {last}");
-    }
+    private Task<JsonElement> EdgeAsync(string source, string destination, Func<JsonElement, bool> until) =>
+        MeshFixture.EdgeAsync(mesh.Api, source, destination, until);
 }

@@ -119,26 +119,8 @@ public sealed class LiveMeshTests(LiveMesh live) : IClassFixture<LiveMesh>
         throw new TimeoutException($"the sidecars never reported revision {revision} applied and synced: {last.ToJsonString()}");
     }
 
-    private static async Task<JsonElement> WaitForConfigAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate)
-    {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{sidecar.AdminPort}/") };
-        var last = "";
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            var response = await admin.GetAsync("config");
-            if (response.IsSuccessStatusCode)
-            {
-                last = await response.Content.ReadAsStringAsync();
-                var config = JsonDocument.Parse(last).RootElement.Clone();
-                if (predicate(config))
-                    return config;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"sidecar {sidecar.EffectiveInstanceId} never got there; last config: {last}");
-    }
+    private static Task<JsonElement> WaitForConfigAsync(SidecarOptions sidecar, Func<JsonElement, bool> predicate) =>
+        SidecarConfig.WaitForAsync(sidecar.AdminPort, sidecar.EffectiveInstanceId, predicate);
 
     private static long Revision(JsonElement config) =>
         config.TryGetProperty("revision", out var revision) ? long.Parse(revision.GetString()!, CultureInfo.InvariantCulture) : 0;

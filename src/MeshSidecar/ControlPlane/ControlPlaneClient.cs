@@ -59,15 +59,12 @@ internal sealed partial class ControlPlaneClient(
             {
                 LogRefused(logger, ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString());
             }
-            catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogUnreachable(logger, options.ControlPlane, ex.Status.Detail);
-            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Whatever else a broken stream throws (plain HTTP/2 to a TLS port once ended the host with one),
-                // the sidecar keeps serving its last snapshot and retries: losing the console must never stop it.
-                LogUnreachable(logger, options.ControlPlane, $"{ex.GetType().Name}: {ex.Message}");
+                // Whatever a broken stream throws (plain HTTP/2 to a TLS port once ended the host with an
+                // IOException), the sidecar keeps serving its last snapshot and retries: losing the console must
+                // never stop it.
+                LogUnreachable(logger, options.ControlPlane, ex is RpcException rpc ? rpc.Status.Detail : $"{ex.GetType().Name}: {ex.Message}");
             }
             finally
             {

@@ -7,7 +7,6 @@ using Grpc.Core;
 using Mesh.Contracts.V1;
 using Mesh.Store;
 using Mesh.Store.Entities;
-using Mesh.Testing;
 using MeshConsole.Identity;
 using MeshConsole.Tests.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,30 +14,8 @@ using Microsoft.EntityFrameworkCore;
 namespace MeshConsole.Tests.ControlPlane;
 
 /// <summary>Admission by join token, workload certificates and revocation, over real gRPC on loopback.</summary>
-public sealed class ConnectIdentityTests : IAsyncLifetime
+public sealed class ConnectIdentityTests : LoopbackConsoleTest
 {
-    private TestDatabase _database = null!;
-    private KestrelConsole _console = null!;
-    private HttpClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _console = new KestrelConsole(_database, new Dictionary<string, string>
-        {
-            ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020",
-        });
-        _console.StartServer();
-        _api = _console.CreateHttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _console.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Connect_NoCredentials_UnauthenticatedAndNothingRegistered()
     {
@@ -71,7 +48,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     public async Task Connect_ExpiredToken_Unauthenticated()
     {
         var value = JoinTokens.Generate();
-        await using (var db = _database.CreateContext())
+        await using (var db = Database.CreateContext())
         {
             await new JoinTokenStore(db).CreateAsync(new JoinToken
             {
@@ -94,7 +71,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     public async Task Connect_RevokedToken_Unauthenticated()
     {
         var value = await CreateTokenAsync("ci");
-        (await _api.PostAsync("api/identity/join-tokens/ci/revoke", null)).EnsureSuccessStatusCode();
+        (await Api.PostAsync("api/identity/join-tokens/ci/revoke", null)).EnsureSuccessStatusCode();
 
         var error = await RefusedAsync(Hello("orders", "orders-1", value));
 
@@ -107,7 +84,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     public async Task Connect_SingleUseTokenUsedByAnotherInstance_UnauthenticatedAndNotCounted()
     {
         var value = await CreateTokenAsync("once", maxUses: 1);
-        await using var first = FakeSidecar.Open(_console);
+        await using var first = FakeSidecar.Open(Console);
         await first.SayHelloAsync(Hello("orders", "orders-1", value));
         await first.NextSnapshotAsync();
 
@@ -118,7 +95,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
         var token = await TokenAsync("once");
         Assert.Equal(1, token.GetProperty("uses").GetInt32());
         Assert.Equal("orders-1", token.GetProperty("usedBy")[0].GetProperty("instanceId").GetString());
-        Assert.DoesNotContain("orders-2", await _api.GetStringAsync("api/sidecars"), StringComparison.Ordinal);
+        Assert.DoesNotContain("orders-2", await Api.GetStringAsync("api/sidecars"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,7 +141,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task Connect_Admitted_CertificateBeforeFirstSnapshotAndChainsToItsTrustAnchor()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var first = await sidecar.FirstMessageAsync();
@@ -185,7 +162,7 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task CertificateRequest_NewCsr_NewCertificateForThatKey()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var first = await sidecar.NextCertificateAsync();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -198,14 +175,14 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
         Assert.NotEqual(before.SerialNumber, leaf.SerialNumber);
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), leaf.PublicKey.ExportSubjectPublicKeyInfo());
         Assert.Equal("orders-1", leaf.GetNameInfo(X509NameType.SimpleName, false));
-        var listed = await _api.GetFromJsonAsync<JsonElement>("api/identity/certificates");
+        var listed = await Api.GetFromJsonAsync<JsonElement>("api/identity/certificates");
         Assert.Equal(2, listed.EnumerateArray().Count(c => c.GetProperty("instanceId").GetString() == "orders-1"));
     }
 
     [Fact]
     public async Task CertificateRequest_BadCsr_InvalidArgumentNamingTheField()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await sidecar.NextCertificateAsync();
 
@@ -219,10 +196,10 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
     [Fact]
     public async Task RevokeInstance_EndsItsStreamAndOthersAreSentItsSerial()
     {
-        await using var watcher = FakeSidecar.Open(_console);
+        await using var watcher = FakeSidecar.Open(Console);
         await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await watcher.NextSnapshotAsync();
-        await using var revoked = FakeSidecar.Open(_console);
+        await using var revoked = FakeSidecar.Open(Console);
         await revoked.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         using var leaf = X509CertificateLoader.LoadCertificate((await revoked.NextCertificateAsync()).Certificate.ToByteArray());
 
@@ -246,29 +223,29 @@ public sealed class ConnectIdentityTests : IAsyncLifetime
 
     private async Task<RpcException> RefusedAsync(Hello hello)
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(hello);
         return await sidecar.EndedAsync();
     }
 
     private async Task<string> CreateTokenAsync(string name, string scope = "*", int? maxUses = null)
     {
-        var response = await _api.PostAsJsonAsync("api/identity/join-tokens", new { name, scope, maxUses });
+        var response = await Api.PostAsJsonAsync("api/identity/join-tokens", new { name, scope, maxUses });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
     private async Task RevokeAsync(string instance) =>
-        (await _api.PostAsJsonAsync("api/identity/revocations", new { instanceId = instance, reason = "key leaked" })).EnsureSuccessStatusCode();
+        (await Api.PostAsJsonAsync("api/identity/revocations", new { instanceId = instance, reason = "key leaked" })).EnsureSuccessStatusCode();
 
     private async Task<JsonElement> TokenAsync(string name) =>
-        (await _api.GetFromJsonAsync<JsonElement>("api/identity/join-tokens")).EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
+        (await Api.GetFromJsonAsync<JsonElement>("api/identity/join-tokens")).EnumerateArray().Single(t => t.GetProperty("name").GetString() == name);
 
     /// <summary>Nothing in the registry, no instance row, no certificate issued.</summary>
     private async Task AssertNothingRegisteredAsync()
     {
-        Assert.Equal("[]", await _api.GetStringAsync("api/sidecars"));
-        await using var db = _database.CreateContext();
+        Assert.Equal("[]", await Api.GetStringAsync("api/sidecars"));
+        await using var db = Database.CreateContext();
         Assert.Equal(0, await db.SidecarInstances.CountAsync());
         Assert.Equal(0, await db.IssuedCertificates.CountAsync());
     }

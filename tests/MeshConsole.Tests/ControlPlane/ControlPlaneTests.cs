@@ -4,46 +4,25 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Mesh.Contracts.V1;
-using Mesh.Store;
 using Mesh.Testing;
 
 namespace MeshConsole.Tests.ControlPlane;
 
 /// <summary>Register → discover → push → ACK/NACK over real gRPC on loopback.</summary>
-public sealed class ControlPlaneTests : IAsyncLifetime
+public sealed class ControlPlaneTests() : LoopbackConsoleTest(new Dictionary<string, string>
+{
+    ["Mesh:ControlPlane:HeartbeatGrace"] = "00:00:02",
+})
 {
     private const string Routes = """
         { "subsets": [ {"name":"v1","labels":{"version":"v1"}}, {"name":"v2","labels":{"version":"v2"}} ],
           "rules": [ { "destinations": [ {"subset":"v1","weight":90}, {"subset":"v2","weight":10} ] } ], "version": 0 }
         """;
 
-    private TestDatabase _database = null!;
-    private KestrelConsole _console = null!;
-    private HttpClient _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(StoreProviders.Sqlite);
-        _console = new KestrelConsole(_database, new Dictionary<string, string>
-        {
-            ["Mesh:ControlPlane:HeartbeatGrace"] = "00:00:02",
-            ["Mesh:ControlPlane:PushDebounce"] = "00:00:00.020",
-        });
-        _console.StartServer();
-        _api = _console.CreateHttpClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api.Dispose();
-        await _console.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
     [Fact]
     public async Task Connect_Hello_ListedNotRoutableUntilItsFirstAckThenHealthyAndSynced()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
 
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", port: 17006));
         var first = await sidecar.NextSnapshotListingAsync("orders-1");
@@ -66,7 +45,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Connect_HelloServingASnapshotFromDisk_RoutableAtOnce()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         var hello = FakeSidecar.Hello("orders", "orders-1");
         hello.AppliedRevision = 3;
         hello.AppliedHash = new string('a', 64);
@@ -83,15 +62,15 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task RevisionCommitted_PushedToEveryStreamAndAckedAtThatRevision()
     {
-        await _api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
-        await using var first = FakeSidecar.Open(_console);
-        await using var second = FakeSidecar.Open(_console);
+        await Api.PutAsync("api/services/orders", """{"owner":"team","version":0}""");
+        await using var first = FakeSidecar.Open(Console);
+        await using var second = FakeSidecar.Open(Console);
         await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1", version: "v2"));
         await first.AckAsync(await first.NextSnapshotAsync());
         await second.AckAsync(await second.NextSnapshotAsync());
 
-        var revision = await _api.PutAsync("api/services/orders/routes", Routes);
+        var revision = await Api.PutAsync("api/services/orders/routes", Routes);
 
         foreach (var sidecar in new[] { first, second })
         {
@@ -108,7 +87,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Nack_StateNackedWithTheError()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
@@ -121,11 +100,11 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task SecondSidecarJoins_FirstIsPushedTheNewEndpoint()
     {
-        await using var first = FakeSidecar.Open(_console);
+        await using var first = FakeSidecar.Open(Console);
         await first.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await first.AckAsync(await first.NextSnapshotAsync());
 
-        await using var second = FakeSidecar.Open(_console);
+        await using var second = FakeSidecar.Open(Console);
         await second.SayHelloAsync(FakeSidecar.Hello("orders", "orders-7", port: 18006));
 
         var discovered = await first.NextSnapshotAsync(s => s.Services.Any(x => x.Name == "orders"));
@@ -135,10 +114,10 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task SidecarGone_DisconnectedThenUnhealthyAfterGrace()
     {
-        await using var watcher = FakeSidecar.Open(_console);
+        await using var watcher = FakeSidecar.Open(Console);
         await watcher.SayHelloAsync(FakeSidecar.Hello("frontend", "frontend-1"));
         await watcher.AckAsync(await watcher.NextSnapshotAsync());
-        var leaving = FakeSidecar.Open(_console);
+        var leaving = FakeSidecar.Open(Console);
         await leaving.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await leaving.NextSnapshotAsync();
 
@@ -160,20 +139,20 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [InlineData("orders", "orders-1", "127.0.0.1", 0, "hello.inbound_port: 0 is not a port")]
     public async Task Connect_BadHello_InvalidArgumentNamingTheField(string service, string instance, string address, int port, string expected)
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
 
         await sidecar.SayHelloAsync(new Hello { Service = service, InstanceId = instance, Address = address, InboundPort = (uint)port });
 
         var error = await sidecar.EndedAsync();
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(expected, error.Status.Detail, StringComparison.Ordinal);
-        Assert.Equal("[]", await _api.GetStringAsync("api/sidecars"));
+        Assert.Equal("[]", await Api.GetStringAsync("api/sidecars"));
     }
 
     [Fact]
     public async Task Connect_AckBeforeHello_InvalidArgument()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
 
         await sidecar.SendAsync(new SidecarMessage { Ack = new Ack { Nonce = "x" } });
 
@@ -185,7 +164,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Ack_UnknownNonce_InvalidArgumentAndDisconnected()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         await sidecar.NextSnapshotAsync();
 
@@ -200,7 +179,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Ack_SameNonceTwice_StaysConnectedAndSynced()
     {
-        await using var sidecar = FakeSidecar.Open(_console);
+        await using var sidecar = FakeSidecar.Open(Console);
         await sidecar.SayHelloAsync(FakeSidecar.Hello("orders", "orders-1"));
         var snapshot = await sidecar.NextSnapshotListingAsync("orders-1");
 
@@ -217,7 +196,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task GrpcHealth_Serving()
     {
-        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = _console.CreateMeshHandler() });
+        using var channel = GrpcChannel.ForAddress(Console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = Console.CreateMeshHandler() });
 
         var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
@@ -228,7 +207,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
     public async Task GrpcReflection_ListsTheControlPlaneService()
     {
         // Reflection describes the console's services: a viewer's, unlike Connect and health.
-        using var channel = GrpcChannel.ForAddress(_console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = _console.CreateMeshHandler().Authenticate() });
+        using var channel = GrpcChannel.ForAddress(Console.ControlPlaneAddress, new GrpcChannelOptions { HttpHandler = Console.CreateMeshHandler().Authenticate() });
         using var call = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo();
 
         await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
@@ -246,7 +225,7 @@ public sealed class ControlPlaneTests : IAsyncLifetime
         JsonElement last = default;
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var all = await _api.GetFromJsonAsync<JsonElement>("api/sidecars");
+            var all = await Api.GetFromJsonAsync<JsonElement>("api/sidecars");
             foreach (var status in all.EnumerateArray())
             {
                 if (status.GetProperty("instanceId").GetString() == instance)
